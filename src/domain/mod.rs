@@ -1,0 +1,12 @@
+//! PANDA's portable core: value types that can only hold valid values, the status rules, and the
+//! SQL text. It never imports `worker`; it compiles and tests natively with `cargo test`.
+
+pub mod db;
+pub mod duration;
+pub mod health;
+pub mod invalid;
+pub mod nhs_number;
+pub mod person_name;
+pub mod postcode;
+pub mod sweep;
+pub mod timestamp;
