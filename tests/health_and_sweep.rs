@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The skeleton's SQL on a migrated SQLite: the health round trip and the missed-appointment sweep.
 
 mod support;

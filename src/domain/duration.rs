@@ -107,7 +107,8 @@ impl Serialize for AppointmentDuration {
     }
 }
 
-#[cfg(test)]
+// Native only: proptest does not build for wasm32, where only the shell's tests run.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

@@ -101,7 +101,8 @@ impl fmt::Display for FreeText {
     }
 }
 
-#[cfg(test)]
+// Native only: proptest does not build for wasm32, where only the shell's tests run.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

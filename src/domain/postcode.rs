@@ -131,7 +131,8 @@ impl fmt::Display for Postcode {
     }
 }
 
-#[cfg(test)]
+// Native only: proptest does not build for wasm32, where only the shell's tests run.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

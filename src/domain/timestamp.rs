@@ -208,7 +208,8 @@ impl Serialize for DateOfBirth {
     }
 }
 
-#[cfg(test)]
+// Native only: proptest does not build for wasm32, where only the shell's tests run.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

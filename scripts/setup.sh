@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what PANDA's build needs and is missing, and nothing else. Safe to run any number of
+# times: when everything is present it only checks versions and finishes in a second or two.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$PANDA_ROOT"
+
+WORKER_BUILD_VERSION=0.8.7
+
+say() { printf 'setup: %s\n' "$*"; }
+fail() { printf 'setup: %s\n' "$*" >&2; exit 1; }
+
+command -v cargo >/dev/null && command -v rustup >/dev/null \
+  || fail "Rust is missing: install it with rustup (https://rustup.rs), then run this command again."
+command -v node >/dev/null && command -v npm >/dev/null \
+  || fail "Node.js is missing: install Node.js 20 or newer (https://nodejs.org), then run this command again."
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+[ "$node_major" -ge 20 ] || fail "Node.js $(node --version) is too old: install Node.js 20 or newer."
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown Rust target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(worker-build --version 2>/dev/null | awk '{print $NF}')" != "$WORKER_BUILD_VERSION" ]; then
+  say "installing worker-build $WORKER_BUILD_VERSION (a few minutes, once)"
+  cargo install worker-build --version "$WORKER_BUILD_VERSION" --locked
+fi
+
+# The wasm-bindgen CLI must be exactly the version of the wasm-bindgen crate in Cargo.lock.
+bindgen_version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_version" ]; then
+  say "installing wasm-bindgen-cli $bindgen_version (a few minutes, once)"
+  # Not --locked: the CLI's own lockfile names a webpki-roots release that crates.io no longer serves.
+  cargo install wasm-bindgen-cli --version "$bindgen_version"
+fi
+
+# npm ci only when package-lock.json changed since the last install.
+stamp=node_modules/.panda-package-lock.json
+if ! cmp -s package-lock.json "$stamp" 2>/dev/null; then
+  say "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json "$stamp"
+fi

@@ -1,0 +1,145 @@
+// Starts PANDA under `wrangler dev` on a free loopback port with a throwaway D1, for one test file.
+// The server runs in its own process group, and that whole group is stopped afterwards, even when
+// a test fails or the runner is interrupted, so no workerd process outlives the tests.
+import { spawn, execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import net from 'node:net';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const WRANGLER = join(ROOT, 'node_modules', '.bin', 'wrangler');
+const run = promisify(execFile);
+
+const QUIET = {
+  WRANGLER_SEND_METRICS: 'false',
+  WRANGLER_SEND_ERROR_REPORTS: 'false',
+  WRANGLER_HIDE_BANNER: 'true',
+  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+  NO_COLOR: '1',
+};
+
+const running = new Set();
+process.on('exit', () => {
+  for (const child of running) killGroup(child, 'SIGKILL');
+});
+
+function killGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function wrangler(args) {
+  const { stdout } = await run(WRANGLER, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...QUIET },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+/**
+ * Starts a worker. `vars` become `--var NAME:VALUE` (they override `.dev.vars`).
+ * Returns { url, request, d1, logs, stop }.
+ */
+export async function startWorker({ vars = {} } = {}) {
+  const persistDir = await mkdtemp(join(tmpdir(), 'panda-e2e-'));
+  await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir]);
+  const port = await freePort();
+  const varArgs = Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]);
+  const child = spawn(
+    WRANGLER,
+    ['dev', '--ip', '127.0.0.1', '--port', String(port),
+      '--persist-to', persistDir, ...varArgs],
+    { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...QUIET } },
+  );
+  running.add(child);
+  let output = '';
+  child.stdout.on('data', (chunk) => { output += chunk; });
+  child.stderr.on('data', (chunk) => { output += chunk; });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+
+  const url = `http://127.0.0.1:${port}`;
+  const worker = {
+    url,
+    /** fetch relative to the worker, with a JSON body when `json` is given. */
+    async request(path, { method = 'GET', json, headers = {}, body } = {}) {
+      const init = { method, headers: { ...headers } };
+      if (json !== undefined) {
+        init.body = JSON.stringify(json);
+        init.headers['content-type'] ??= 'application/json';
+      } else if (body !== undefined) {
+        init.body = body;
+      }
+      const response = await fetch(url + path, init);
+      const text = await response.text();
+      let parsed;
+      try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }
+      return { status: response.status, headers: response.headers, text, body: parsed };
+    },
+    /** Runs SQL against this worker's local D1 and returns the rows of the last statement. */
+    async d1(sql) {
+      const stdout = await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--json', '--command', sql]);
+      const results = JSON.parse(stdout);
+      return results[results.length - 1].results;
+    },
+    logs: () => output,
+    /** Waits until the server's output matches `pattern` (log lines can lag the response). */
+    async waitForLog(pattern, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(output)) {
+        if (Date.now() > deadline) throw new Error(`no log line matching ${pattern} in:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    async stop() {
+      killGroup(child, 'SIGTERM');
+      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+      killGroup(child, 'SIGKILL'); // workerd children that ignored SIGTERM
+      running.delete(child);
+      await rm(persistDir, { recursive: true, force: true });
+    },
+  };
+
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
+    try {
+      const response = await fetch(`${url}/health`);
+      if (response.status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await worker.stop();
+      throw new Error(`wrangler dev did not become healthy in time:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return worker;
+}
+
+/** Triggers the scheduled (cron) handler the way Cloudflare would. */
+export async function triggerCron(worker, cron = '*/5 * * * *') {
+  const response = await fetch(`${worker.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent(cron)}`);
+  return response.status;
+}
