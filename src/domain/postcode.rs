@@ -254,7 +254,7 @@ mod tests {
     fn every_example_postcode_parses_to_itself() {
         let dir = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/data/panda-examples/"
+            "/tests/fixtures/"
         );
         let mut checked = 0;
         for file in ["example_patients.json", "example_appointments.json"] {

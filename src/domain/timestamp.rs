@@ -420,7 +420,7 @@ mod tests {
     fn every_example_appointment_time_round_trips() {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/data/panda-examples/example_appointments.json"
+            "/tests/fixtures/example_appointments.json"
         );
         let rows: Vec<serde_json::Value> =
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
@@ -497,7 +497,7 @@ mod tests {
     fn every_example_date_of_birth_is_accepted() {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/data/panda-examples/example_patients.json"
+            "/tests/fixtures/example_patients.json"
         );
         let rows: Vec<serde_json::Value> =
             serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
