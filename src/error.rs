@@ -2,15 +2,52 @@
 //! `api::problem` is the one place that turns it into an RFC 9457 problem+json response.
 
 use crate::domain::db::DbError;
+use crate::domain::invalid::Invalid;
+use crate::domain::status::Status;
+
+/// One refused input value, named by the field (or query parameter) it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub invalid: Invalid,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, invalid: Invalid) -> Self {
+        Self { field: field.into(), invalid }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
     RouteNotFound { path: String },
     MethodNotAllowed { path: String, method: String, allow: Vec<&'static str> },
+    /// The body is not JSON. `line` and `column` say where parsing stopped.
+    MalformedJson { line: usize, column: usize },
+    PayloadTooLarge { limit: usize },
+    UnsupportedMediaType { expected: &'static str },
+    /// Every invalid field at once.
+    Validation(Vec<FieldError>),
+    PatientNotFound { nhs_number: String },
+    AppointmentNotFound { id: String },
+    PatientExists { nhs_number: String },
+    AppointmentExists { id: String },
+    /// The appointment is attended, cancelled or missed, and so cannot change at all.
+    AppointmentFinal(Status),
+    /// A status an active appointment cannot be given by a user (only time makes it `missed`).
+    StatusChangeNotAllowed { to: Status },
+    /// `If-Match` named a revision that is not the current one.
+    PreconditionFailed,
     /// The database could not be reached or failed; the client may retry.
     DatabaseUnavailable(String),
     /// A bug or an impossible state. The text is logged, never sent.
     Internal(String),
+}
+
+impl Error {
+    pub fn invalid(field: impl Into<String>, invalid: Invalid) -> Self {
+        Error::Validation(vec![FieldError::new(field, invalid)])
+    }
 }
 
 impl From<DbError> for Error {

@@ -1,19 +1,29 @@
 //! PANDA's HTTP API as plain functions: a [`Request`] and a [`Database`] in, a [`Response`] out.
 //! Nothing here knows about the Workers runtime, so every handler runs in native tests.
 
+pub mod appointments;
 pub mod http;
+pub mod input;
+pub mod patients;
 pub mod problem;
 pub mod routes;
 
+use serde::Serialize;
 use serde_json::json;
 use time::OffsetDateTime;
 
 use crate::domain::db::Database;
 use crate::domain::health;
+use crate::domain::page::{self, DEFAULT_LIMIT};
+use crate::domain::revision::Revision;
 use crate::error::Error;
 use crate::i18n::Lang;
 pub use http::{Request, Response};
+use input::Fields;
 use routes::{Miss, Route};
+
+/// The OpenAPI 3.1 description of every route, served at `/openapi.json`.
+pub const OPENAPI: &str = include_str!("../../docs/openapi.json");
 
 /// Answers one request. Never panics on any input and never returns a bare 500: every failure
 /// goes through [`problem::render`].
@@ -25,7 +35,7 @@ pub async fn handle(request: &Request, db: &impl Database, now: OffsetDateTime) 
     }
 }
 
-async fn dispatch(request: &Request, db: &impl Database, _now: OffsetDateTime) -> Result<Response, Error> {
+async fn dispatch(request: &Request, db: &impl Database, now: OffsetDateTime) -> Result<Response, Error> {
     let route = routes::resolve(&request.method, &request.path).map_err(|miss| match miss {
         Miss::NotFound => Error::RouteNotFound { path: request.path.clone() },
         Miss::MethodNotAllowed { allow } => Error::MethodNotAllowed {
@@ -34,10 +44,45 @@ async fn dispatch(request: &Request, db: &impl Database, _now: OffsetDateTime) -
             allow,
         },
     })?;
+    // Authentication plugs in here: every route under /v1 will require a token.
     match route {
         Route::Health => {
             health::check_database(db).await?;
             Ok(Response::json(200, &json!({"status": "ok", "database": "ok"})).header("cache-control", "no-store"))
         }
+        Route::OpenApi => Ok(Response {
+            status: 200,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: OPENAPI.as_bytes().to_vec(),
+            log: None,
+        }),
+        Route::ListPatients => patients::list(request, db).await,
+        Route::CreatePatient => patients::create(request, db, now).await,
+        Route::GetPatient(nhs) => patients::get(&nhs, db).await,
+        Route::UpdatePatient(nhs) => patients::update(&nhs, request, db, now).await,
+        Route::DeletePatient(nhs) => patients::delete(&nhs, db).await,
+        Route::ListPatientAppointments(nhs) => appointments::list(request, Some(&nhs), db, now).await,
+        Route::ListAppointments => appointments::list(request, None, db, now).await,
+        Route::CreateAppointment => appointments::create(request, db, now).await,
+        Route::GetAppointment(id) => appointments::get(&id, db, now).await,
+        Route::UpdateAppointment(id) => appointments::update(&id, request, db, now).await,
     }
+}
+
+/// `limit` and `cursor`, shared by every list route. An invalid value is recorded in `query`
+/// (so the 422 lists it with the rest) and the default stands in meanwhile.
+fn list_params(query: &mut Fields) -> (u32, Option<String>) {
+    let limit = query.optional("limit", |s| page::parse_limit(Some(s))).unwrap_or(DEFAULT_LIMIT);
+    let cursor = query.optional("cursor", page::decode_cursor);
+    (limit, cursor)
+}
+
+fn ok_with_etag(resource: &impl Serialize, revision: Revision) -> Response {
+    Response::json(200, &serde_json::to_value(resource).unwrap_or_default()).header("etag", revision.etag())
+}
+
+fn created(resource: &impl Serialize, revision: Revision, location: &str) -> Response {
+    Response::json(201, &serde_json::to_value(resource).unwrap_or_default())
+        .header("etag", revision.etag())
+        .header("location", location)
 }

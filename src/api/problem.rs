@@ -3,8 +3,9 @@
 use serde_json::json;
 
 use super::http::Response;
-use crate::error::Error;
-use crate::i18n::{self, Args, Lang};
+use crate::domain::status::Status;
+use crate::error::{Error, FieldError};
+use crate::i18n::{self, Arg, Args, Lang};
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
 
@@ -14,32 +15,45 @@ pub fn type_uri(code: &str) -> String {
 }
 
 pub fn render(error: &Error, lang: Lang) -> Response {
+    let text = |v: &str| Arg::from(v);
     let (status, code, args): (u16, &str, Args) = match error {
-        Error::RouteNotFound { path } => (404, "route-not-found", vec![("path", path.clone().into())]),
-        Error::MethodNotAllowed { path, method, .. } => (
+        Error::RouteNotFound { path } => (404, "route-not-found", vec![("path", text(path))]),
+        Error::MethodNotAllowed { path, method, allow } => (
             405,
             "method-not-allowed",
-            vec![
-                ("path", path.clone().into()),
-                ("method", method.clone().into()),
-                ("allow", allow_list(error).into()),
-            ],
+            vec![("path", text(path)), ("method", text(method)), ("allow", allow.join(", ").into())],
         ),
+        Error::MalformedJson { line, column } => {
+            (400, "malformed-json", vec![("line", (*line).into()), ("column", (*column).into())])
+        }
+        Error::PayloadTooLarge { limit } => (413, "payload-too-large", vec![("limit", (*limit).into())]),
+        Error::UnsupportedMediaType { expected } => (415, "unsupported-media-type", vec![("expected", text(expected))]),
+        Error::Validation(errors) => (422, "validation-failed", vec![("count", errors.len().into())]),
+        Error::PatientNotFound { nhs_number } => (404, "patient-not-found", vec![("nhs_number", text(nhs_number))]),
+        Error::AppointmentNotFound { id } => (404, "appointment-not-found", vec![("id", text(id))]),
+        Error::PatientExists { nhs_number } => (409, "patient-exists", vec![("nhs_number", text(nhs_number))]),
+        Error::AppointmentExists { id } => (409, "appointment-exists", vec![("id", text(id))]),
+        Error::AppointmentFinal(status) => (409, final_code(*status), vec![]),
+        Error::StatusChangeNotAllowed { to } => (409, "status-change-not-allowed", vec![("to", text(to.as_str()))]),
+        Error::PreconditionFailed => (412, "precondition-failed", vec![]),
         Error::DatabaseUnavailable(_) => (503, "database-unavailable", vec![]),
         Error::Internal(_) => (500, "internal-error", vec![]),
     };
-    let body = json!({
+    let mut body = json!({
         "type": type_uri(code),
         "title": i18n::message(lang, code, Some("title"), &args),
         "status": status,
         "detail": i18n::message(lang, code, None, &args),
         "code": code,
     });
+    if let Error::Validation(errors) = error {
+        body["errors"] = errors.iter().map(|e| field_error(e, lang)).collect();
+    }
     let mut response = Response::with_content_type(status, CONTENT_TYPE, &body)
         .header("content-language", lang.tag())
         .header("vary", "Accept-Language");
-    if let Error::MethodNotAllowed { .. } = error {
-        response = response.header("allow", allow_list(error));
+    if let Error::MethodNotAllowed { allow, .. } = error {
+        response = response.header("allow", allow.join(", "));
     }
     if let Error::DatabaseUnavailable(cause) | Error::Internal(cause) = error {
         response.log = Some(format!("{code}: {cause}"));
@@ -47,11 +61,25 @@ pub fn render(error: &Error, lang: Lang) -> Response {
     response
 }
 
-fn allow_list(error: &Error) -> String {
-    match error {
-        Error::MethodNotAllowed { allow, .. } => allow.join(", "),
-        _ => String::new(),
+/// Each final status has its own code, so a client can tell "cancelled" from "already attended".
+pub fn final_code(status: Status) -> &'static str {
+    match status {
+        Status::Cancelled => "appointment-cancelled",
+        Status::Attended => "appointment-attended",
+        Status::Missed => "appointment-missed",
+        // Not final; listed so the match is total.
+        Status::Active => "appointment-active",
     }
+}
+
+fn field_error(error: &FieldError, lang: Lang) -> serde_json::Value {
+    let mut args: Args = vec![("field", Arg::from(error.field.as_str()))];
+    args.extend(error.invalid.args.iter().map(|(name, value)| (*name, Arg::from(value.as_str()))));
+    json!({
+        "field": error.field,
+        "code": error.invalid.code,
+        "message": i18n::message(lang, error.invalid.code, None, &args),
+    })
 }
 
 #[cfg(test)]

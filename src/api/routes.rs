@@ -1,10 +1,23 @@
 //! Every route PANDA serves, in one table. The OpenAPI test walks this table, so a route cannot
 //! exist without being documented.
 
-/// What a request asks for, with its path parameters already extracted.
+use super::input::percent_decode;
+
+/// What a request asks for, with its path parameters (percent-decoded) already extracted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     Health,
+    OpenApi,
+    ListPatients,
+    CreatePatient,
+    GetPatient(String),
+    UpdatePatient(String),
+    DeletePatient(String),
+    ListPatientAppointments(String),
+    ListAppointments,
+    CreateAppointment,
+    GetAppointment(String),
+    UpdateAppointment(String),
 }
 
 /// One path template and the methods it accepts.
@@ -13,7 +26,15 @@ pub struct PathSpec {
     pub methods: &'static [&'static str],
 }
 
-pub const PATHS: &[PathSpec] = &[PathSpec { template: "/health", methods: &["GET"] }];
+pub const PATHS: &[PathSpec] = &[
+    PathSpec { template: "/health", methods: &["GET"] },
+    PathSpec { template: "/openapi.json", methods: &["GET"] },
+    PathSpec { template: "/v1/patients", methods: &["GET", "POST"] },
+    PathSpec { template: "/v1/patients/{nhs_number}", methods: &["GET", "PATCH", "DELETE"] },
+    PathSpec { template: "/v1/patients/{nhs_number}/appointments", methods: &["GET"] },
+    PathSpec { template: "/v1/appointments", methods: &["GET", "POST"] },
+    PathSpec { template: "/v1/appointments/{id}", methods: &["GET", "PATCH"] },
+];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Miss {
@@ -24,18 +45,30 @@ pub enum Miss {
 /// Finds the route for `method` and `path`, or says why there is none.
 pub fn resolve(method: &str, path: &str) -> Result<Route, Miss> {
     let path = if path.len() > 1 { path.trim_end_matches('/') } else { path };
-    let Some((spec, params)) = PATHS.iter().find_map(|spec| match_template(spec.template, path).map(|p| (spec, p)))
-    else {
-        return Err(Miss::NotFound);
+    let (spec, mut params) = PATHS
+        .iter()
+        .find_map(|spec| match_template(spec.template, path).map(|params| (spec, params)))
+        .ok_or(Miss::NotFound)?;
+    let mut param = || params.pop().unwrap_or_default();
+    let route = match (spec.template, method) {
+        ("/health", "GET") => Route::Health,
+        ("/openapi.json", "GET") => Route::OpenApi,
+        ("/v1/patients", "GET") => Route::ListPatients,
+        ("/v1/patients", "POST") => Route::CreatePatient,
+        ("/v1/patients/{nhs_number}", "GET") => Route::GetPatient(param()),
+        ("/v1/patients/{nhs_number}", "PATCH") => Route::UpdatePatient(param()),
+        ("/v1/patients/{nhs_number}", "DELETE") => Route::DeletePatient(param()),
+        ("/v1/patients/{nhs_number}/appointments", "GET") => Route::ListPatientAppointments(param()),
+        ("/v1/appointments", "GET") => Route::ListAppointments,
+        ("/v1/appointments", "POST") => Route::CreateAppointment,
+        ("/v1/appointments/{id}", "GET") => Route::GetAppointment(param()),
+        ("/v1/appointments/{id}", "PATCH") => Route::UpdateAppointment(param()),
+        _ => return Err(Miss::MethodNotAllowed { allow: spec.methods.to_vec() }),
     };
-    let _ = params;
-    match (spec.template, method) {
-        ("/health", "GET") => Ok(Route::Health),
-        _ => Err(Miss::MethodNotAllowed { allow: spec.methods.to_vec() }),
-    }
+    Ok(route)
 }
 
-/// Matches `/a/{x}/b` against `/a/1/b`, returning the `{}` segments in order.
+/// Matches `/a/{x}/b` against `/a/1/b`, returning the decoded `{}` segments in order.
 fn match_template(template: &str, path: &str) -> Option<Vec<String>> {
     let mut params = Vec::new();
     let mut t = template.split('/');
@@ -43,7 +76,7 @@ fn match_template(template: &str, path: &str) -> Option<Vec<String>> {
     loop {
         match (t.next(), p.next()) {
             (None, None) => return Some(params),
-            (Some(ts), Some(ps)) if ts.starts_with('{') && !ps.is_empty() => params.push(ps.to_owned()),
+            (Some(ts), Some(ps)) if ts.starts_with('{') && !ps.is_empty() => params.push(percent_decode(ps, false)),
             (Some(ts), Some(ps)) if ts == ps => {}
             _ => return None,
         }
@@ -55,20 +88,38 @@ mod tests {
     use super::*;
 
     #[test]
-    fn health_is_routed() {
-        assert_eq!(resolve("GET", "/health"), Ok(Route::Health));
-        assert_eq!(resolve("GET", "/health/"), Ok(Route::Health));
+    fn every_table_entry_resolves_for_each_of_its_methods() {
+        for spec in PATHS {
+            let path = spec.template.replace("{nhs_number}", "9434765919").replace("{id}", "x");
+            for method in spec.methods {
+                assert!(resolve(method, &path).is_ok(), "{method} {path}");
+            }
+        }
+    }
+
+    #[test]
+    fn path_parameters_are_extracted_and_decoded() {
+        assert_eq!(resolve("GET", "/v1/patients/943%20476%205919"), Ok(Route::GetPatient("943 476 5919".into())));
+        assert_eq!(
+            resolve("GET", "/v1/patients/9434765919/appointments/"),
+            Ok(Route::ListPatientAppointments("9434765919".into()))
+        );
     }
 
     #[test]
     fn unknown_paths_are_not_found() {
         assert_eq!(resolve("GET", "/nope"), Err(Miss::NotFound));
         assert_eq!(resolve("GET", "/"), Err(Miss::NotFound));
+        assert_eq!(resolve("GET", "/v1/patients/1/2/3"), Err(Miss::NotFound));
     }
 
     #[test]
     fn wrong_methods_list_the_allowed_ones() {
         assert_eq!(resolve("POST", "/health"), Err(Miss::MethodNotAllowed { allow: vec!["GET"] }));
+        assert_eq!(
+            resolve("DELETE", "/v1/appointments/x"),
+            Err(Miss::MethodNotAllowed { allow: vec!["GET", "PATCH"] })
+        );
     }
 
     #[test]

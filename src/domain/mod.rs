@@ -1,12 +1,18 @@
 //! PANDA's portable core: value types that can only hold valid values, the status rules, and the
 //! SQL text. It never imports `worker`; it compiles and tests natively with `cargo test`.
 
+pub mod appointment;
+pub mod appointment_id;
 pub mod db;
 pub mod duration;
 pub mod health;
 pub mod invalid;
 pub mod nhs_number;
+pub mod page;
+pub mod patient;
 pub mod person_name;
 pub mod postcode;
+pub mod revision;
+pub mod status;
 pub mod sweep;
 pub mod timestamp;

@@ -1,0 +1,250 @@
+//! Reading client input (a JSON body or a query string) field by field, collecting every
+//! problem instead of stopping at the first, so one 422 lists all invalid fields.
+
+use serde_json::{Map, Value};
+
+use super::http::{Request, MAX_BODY_BYTES};
+use crate::domain::invalid::Invalid;
+use crate::error::{Error, FieldError};
+
+pub const JSON: &str = "application/json";
+pub const MERGE_PATCH: &str = "application/merge-patch+json";
+
+/// Named input values, taken out one at a time; whatever is left at the end is unknown.
+pub struct Fields {
+    values: Map<String, Value>,
+    errors: Vec<FieldError>,
+}
+
+impl Fields {
+    /// The request body as a JSON object. `accepted` lists the media types this route takes.
+    pub fn from_json_body(request: &Request, accepted: &[&'static str]) -> Result<Self, Error> {
+        if request.body.len() > MAX_BODY_BYTES {
+            return Err(Error::PayloadTooLarge { limit: MAX_BODY_BYTES });
+        }
+        let media_type = request
+            .header("content-type")
+            .and_then(|value| value.split(';').next())
+            .map(|essence| essence.trim().to_ascii_lowercase());
+        if !media_type.is_some_and(|m| accepted.contains(&m.as_str())) {
+            return Err(Error::UnsupportedMediaType { expected: accepted.first().copied().unwrap_or(JSON) });
+        }
+        // serde_json refuses invalid UTF-8 and nesting deeper than 128 levels with an error.
+        let value: Value = serde_json::from_slice(&request.body)
+            .map_err(|e| Error::MalformedJson { line: e.line(), column: e.column() })?;
+        match value {
+            Value::Object(values) => Ok(Self { values, errors: Vec::new() }),
+            _ => Err(Error::invalid("(body)", Invalid::new("body-not-object"))),
+        }
+    }
+
+    /// A query string (`a=1&b=2`), percent-decoded. A repeated parameter is an error.
+    pub fn from_query(query: &str) -> Self {
+        let mut fields = Self { values: Map::new(), errors: Vec::new() };
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let (name, value) = (percent_decode(name, true), percent_decode(value, true));
+            if fields.values.contains_key(&name) {
+                fields.errors.push(FieldError::new(name, Invalid::new("parameter-repeated")));
+            } else {
+                fields.values.insert(name, Value::String(value));
+            }
+        }
+        fields
+    }
+
+    /// A field that must be present as a string.
+    pub fn required<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, Invalid>) -> Option<T> {
+        match self.values.remove(name) {
+            None | Some(Value::Null) => self.refuse(name, Invalid::new("field-required")),
+            Some(value) => self.parse(name, &value, parse),
+        }
+    }
+
+    /// A field that may be absent (or null): `None` then.
+    pub fn optional<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, Invalid>) -> Option<T> {
+        match self.values.remove(name) {
+            None | Some(Value::Null) => None,
+            Some(value) => self.parse(name, &value, parse),
+        }
+    }
+
+    /// A merge-patch member: absent leaves the field alone, `null` would remove it, which no
+    /// PANDA field allows.
+    pub fn patch<T>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, Invalid>) -> Option<T> {
+        match self.values.remove(name) {
+            None => None,
+            Some(Value::Null) => self.refuse(name, Invalid::new("field-not-nullable")),
+            Some(value) => self.parse(name, &value, parse),
+        }
+    }
+
+    /// A field that identifies the record and so cannot change: sending it unchanged is fine
+    /// (a client may send back the whole object), any other value is refused.
+    pub fn read_only(&mut self, name: &str, current: &str) {
+        if let Some(value) = self.values.remove(name) {
+            if value.as_str() != Some(current) {
+                self.refuse::<()>(name, Invalid::new("field-read-only"));
+            }
+        }
+    }
+
+    /// Fields PANDA sets itself (`created_at`, `updated_at`): ignored when sent back.
+    pub fn server_set(&mut self, names: &[&str]) {
+        for name in names {
+            self.values.remove(*name);
+        }
+    }
+
+    /// Ends reading: every field not taken is unknown; any problem makes the whole input a 422.
+    pub fn finish(mut self) -> Result<(), Error> {
+        let unknown: Vec<String> = self.values.keys().cloned().collect();
+        for name in unknown {
+            self.errors.push(FieldError::new(name, Invalid::new("field-unknown")));
+        }
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Validation(self.errors))
+        }
+    }
+
+    fn parse<T>(&mut self, name: &str, value: &Value, parse: impl FnOnce(&str) -> Result<T, Invalid>) -> Option<T> {
+        let Value::String(text) = value else {
+            return self.refuse(name, Invalid::new("field-not-string"));
+        };
+        match parse(text) {
+            Ok(parsed) => Some(parsed),
+            Err(invalid) => self.refuse(name, invalid),
+        }
+    }
+
+    /// Records a problem found outside the parsers (e.g. a cursor that decodes but means nothing).
+    pub fn refuse<T>(&mut self, name: &str, invalid: Invalid) -> Option<T> {
+        self.errors.push(FieldError::new(name, invalid));
+        None
+    }
+}
+
+/// Decodes `%XX` escapes (and `+` as a space in query strings). Malformed escapes are kept as
+/// they are, and invalid UTF-8 becomes U+FFFD, which every parser then refuses.
+pub fn percent_decode(input: &str, plus_is_space: bool) -> String {
+    let bytes = input.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&byte) = bytes.get(i) {
+        let escaped = (byte == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(decoded) => {
+                out.push(decoded);
+                i += 3;
+            }
+            None => {
+                out.push(if plus_is_space && byte == b'+' { b' ' } else { byte });
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn post(content_type: &str, body: &str) -> Request {
+        Request {
+            method: "POST".into(),
+            path: "/".into(),
+            headers: vec![("content-type".into(), content_type.into())],
+            body: body.as_bytes().to_vec(),
+            ..Request::default()
+        }
+    }
+
+    fn codes(error: Error) -> Vec<(String, &'static str)> {
+        match error {
+            Error::Validation(errors) => errors.into_iter().map(|e| (e.field, e.invalid.code)).collect(),
+            other => panic!("not a validation error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn malformed_json_is_refused_with_its_position() {
+        let error = Fields::from_json_body(&post(JSON, "{\n  \"a\": }"), &[JSON]).err().unwrap();
+        assert_eq!(error, Error::MalformedJson { line: 2, column: 8 });
+    }
+
+    #[test]
+    fn the_wrong_content_type_is_refused() {
+        for content_type in ["text/plain", "", "application/jsonx"] {
+            let error = Fields::from_json_body(&post(content_type, "{}"), &[JSON]).err().unwrap();
+            assert_eq!(error, Error::UnsupportedMediaType { expected: JSON });
+        }
+        assert!(Fields::from_json_body(&post("Application/JSON; charset=utf-8", "{}"), &[JSON]).is_ok());
+    }
+
+    #[test]
+    fn bodies_over_64_kib_are_refused() {
+        let body = format!("\"{}\"", "a".repeat(MAX_BODY_BYTES));
+        let error = Fields::from_json_body(&post(JSON, &body), &[JSON]).err().unwrap();
+        assert_eq!(error, Error::PayloadTooLarge { limit: MAX_BODY_BYTES });
+    }
+
+    #[test]
+    fn deep_nesting_and_invalid_utf8_are_malformed_not_fatal() {
+        let deep = "[".repeat(10_000);
+        assert!(matches!(Fields::from_json_body(&post(JSON, &deep), &[JSON]), Err(Error::MalformedJson { .. })));
+        let mut request = post(JSON, "");
+        request.body = b"{\"name\": \"\xff\"}".to_vec();
+        assert!(matches!(Fields::from_json_body(&request, &[JSON]), Err(Error::MalformedJson { .. })));
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let mut fields = Fields::from_json_body(&post(JSON, r#"{"a": 1, "b": null, "extra": true}"#), &[JSON]).unwrap();
+        fields.required("a", |s| Ok(s.to_owned()));
+        fields.required("b", |s| Ok(s.to_owned()));
+        fields.required("c", |s| Ok(s.to_owned()));
+        assert_eq!(
+            codes(fields.finish().unwrap_err()),
+            vec![
+                ("a".into(), "field-not-string"),
+                ("b".into(), "field-required"),
+                ("c".into(), "field-required"),
+                ("extra".into(), "field-unknown"),
+            ]
+        );
+    }
+
+    #[test]
+    fn merge_patch_null_is_refused_and_absent_is_left_alone() {
+        let mut fields = Fields::from_json_body(&post(MERGE_PATCH, r#"{"name": null}"#), &[MERGE_PATCH]).unwrap();
+        assert_eq!(fields.patch("name", |s| Ok(s.to_owned())), None);
+        assert_eq!(fields.patch("postcode", |s| Ok(s.to_owned())), None);
+        assert_eq!(codes(fields.finish().unwrap_err()), vec![("name".into(), "field-not-nullable")]);
+    }
+
+    #[test]
+    fn query_strings_are_percent_decoded_and_repeats_refused() {
+        let mut fields = Fields::from_query("clinician=Dr+Jordan%20Lewis&limit=5&limit=6&%zz=1");
+        assert_eq!(fields.optional("clinician", |s| Ok(s.to_owned())).as_deref(), Some("Dr Jordan Lewis"));
+        assert_eq!(fields.optional("limit", |s| Ok(s.to_owned())).as_deref(), Some("5"));
+        assert_eq!(
+            codes(fields.finish().unwrap_err()),
+            vec![("limit".into(), "parameter-repeated"), ("%zz".into(), "field-unknown")]
+        );
+    }
+
+    #[test]
+    fn percent_decoding_never_panics_on_odd_input() {
+        for input in ["%", "%f", "%ff%fe", "é%", "%é1", "+"] {
+            let _ = percent_decode(input, true);
+        }
+        assert_eq!(percent_decode("%E5%BC%A0", false), "张");
+    }
+}

@@ -1,0 +1,83 @@
+//! `/v1/patients` handlers: request in, validated domain values through, JSON out.
+
+use time::{Duration, OffsetDateTime};
+
+use super::input::{Fields, JSON, MERGE_PATCH};
+use super::{created, list_params, ok_with_etag, Request, Response};
+use crate::domain::db::Database;
+use crate::domain::nhs_number::NhsNumber;
+use crate::domain::patient::{self, NewPatient, PatientChanges};
+use crate::domain::person_name::PersonName;
+use crate::domain::postcode::Postcode;
+use crate::domain::revision::Precondition;
+use crate::domain::timestamp::DateOfBirth;
+use crate::error::Error;
+
+/// Server-set fields a client may send back unchanged; they are ignored.
+const SERVER_SET: &[&str] = &["created_at", "updated_at"];
+
+/// "Not in the future" is judged in the time zone furthest ahead (UTC+14), so a birth recorded
+/// on its local date anywhere is never refused because UTC has not reached that date yet.
+fn latest_today(now: OffsetDateTime) -> time::Date {
+    (now + Duration::hours(14)).date()
+}
+
+pub fn nhs_number_in_path(raw: &str) -> Result<NhsNumber, Error> {
+    NhsNumber::parse(raw).map_err(|invalid| Error::invalid("nhs_number", invalid))
+}
+
+pub async fn create(request: &Request, db: &impl Database, now: OffsetDateTime) -> Result<Response, Error> {
+    let mut body = Fields::from_json_body(request, &[JSON])?;
+    let nhs_number = body.required("nhs_number", NhsNumber::parse);
+    let name = body.required("name", PersonName::parse);
+    let date_of_birth = body.required("date_of_birth", |s| DateOfBirth::parse(s, latest_today(now)));
+    let postcode = body.required("postcode", Postcode::parse);
+    body.server_set(SERVER_SET);
+    body.finish()?;
+    let (Some(nhs_number), Some(name), Some(date_of_birth), Some(postcode)) = (nhs_number, name, date_of_birth, postcode)
+    else {
+        return Err(Error::Internal("validated patient fields missing".into()));
+    };
+    let patient = patient::create(db, &NewPatient { nhs_number, name, date_of_birth, postcode }, now.unix_timestamp()).await?;
+    let location = format!("/v1/patients/{}", patient.nhs_number);
+    Ok(created(&patient, patient.revision, &location))
+}
+
+pub async fn get(raw_nhs_number: &str, db: &impl Database) -> Result<Response, Error> {
+    let patient = patient::get(db, &nhs_number_in_path(raw_nhs_number)?).await?;
+    Ok(ok_with_etag(&patient, patient.revision))
+}
+
+pub async fn list(request: &Request, db: &impl Database) -> Result<Response, Error> {
+    let mut query = Fields::from_query(&request.query);
+    let (limit, cursor) = list_params(&mut query);
+    query.finish()?;
+    let page = patient::list(db, cursor.as_deref(), limit).await?;
+    Ok(Response::json(200, &serde_json::to_value(&page).unwrap_or_default()))
+}
+
+pub async fn update(
+    raw_nhs_number: &str,
+    request: &Request,
+    db: &impl Database,
+    now: OffsetDateTime,
+) -> Result<Response, Error> {
+    let nhs_number = nhs_number_in_path(raw_nhs_number)?;
+    let mut body = Fields::from_json_body(request, &[MERGE_PATCH, JSON])?;
+    body.read_only("nhs_number", nhs_number.as_str());
+    let changes = PatientChanges {
+        name: body.patch("name", PersonName::parse),
+        date_of_birth: body.patch("date_of_birth", |s| DateOfBirth::parse(s, latest_today(now))),
+        postcode: body.patch("postcode", Postcode::parse),
+    };
+    body.server_set(SERVER_SET);
+    body.finish()?;
+    let precondition = Precondition::from_if_match(request.header("if-match"));
+    let patient = patient::update(db, &nhs_number, &changes, precondition, now.unix_timestamp()).await?;
+    Ok(ok_with_etag(&patient, patient.revision))
+}
+
+pub async fn delete(raw_nhs_number: &str, db: &impl Database) -> Result<Response, Error> {
+    patient::delete(db, &nhs_number_in_path(raw_nhs_number)?).await?;
+    Ok(Response::empty(204))
+}

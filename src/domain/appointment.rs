@@ -1,0 +1,310 @@
+//! Appointments: what is stored, what may change, and the SQL that does it.
+//!
+//! Every statement here binds the request's instant as `?1`, so the status it reads is the
+//! effective one (see `status.rs`): an active appointment past its end reads `missed` at once.
+
+use serde::{Deserialize, Serialize};
+
+use super::appointment_id::AppointmentId;
+use super::db::{decode, Database, DbError, Statement, Value};
+use super::duration::AppointmentDuration;
+use super::invalid::Invalid;
+use super::nhs_number::NhsNumber;
+use super::page::{encode_cursor, Page};
+use super::person_name::FreeText;
+use super::postcode::Postcode;
+use super::revision::{Precondition, Revision};
+use super::status::{effective_status_condition, effective_status_sql, Refusal, Status};
+use super::timestamp::Timestamp;
+use crate::error::{Error, FieldError};
+
+/// An appointment as stored and returned, with its effective status.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Appointment {
+    pub id: String,
+    pub patient: String,
+    pub status: Status,
+    pub time: Timestamp,
+    pub duration: AppointmentDuration,
+    pub clinician: String,
+    pub department: String,
+    pub postcode: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    #[serde(skip)]
+    pub revision: Revision,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAppointment {
+    pub id: AppointmentId,
+    pub patient: NhsNumber,
+    /// Any status, so historic appointments can be imported as they were.
+    pub status: Status,
+    pub time: Timestamp,
+    pub duration: AppointmentDuration,
+    pub clinician: FreeText,
+    pub department: FreeText,
+    pub postcode: Postcode,
+}
+
+/// A validated merge patch: `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct AppointmentChanges {
+    pub status: Option<Status>,
+    pub time: Option<Timestamp>,
+    pub duration: Option<AppointmentDuration>,
+    pub clinician: Option<FreeText>,
+    pub department: Option<FreeText>,
+    pub postcode: Option<Postcode>,
+    /// An appointment never moves to another patient (book a new one instead); a patch may still
+    /// carry the current patient, as when a client sends the whole object back.
+    pub patient: Option<NhsNumber>,
+}
+
+/// Appointment times are stored to the second; a sub-second part would be lost, so it is refused
+/// rather than silently dropped (a zero fraction, as `Date.toISOString()` writes, is fine).
+pub fn parse_time(input: &str) -> Result<Timestamp, Invalid> {
+    let time = Timestamp::parse(input)?;
+    if time.inner().nanosecond() == 0 {
+        Ok(time)
+    } else {
+        Err(Invalid::new("timestamp-sub-second"))
+    }
+}
+
+fn columns() -> String {
+    format!(
+        "id, patient, {} AS status, starts_at, utc_offset, duration_minutes, clinician, department, postcode,
+         version, created_at, updated_at",
+        effective_status_sql(1)
+    )
+}
+
+#[derive(Deserialize)]
+struct Row {
+    id: String,
+    patient: String,
+    status: String,
+    starts_at: i64,
+    utc_offset: i64,
+    duration_minutes: u32,
+    clinician: String,
+    department: String,
+    postcode: String,
+    version: i64,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl TryFrom<Row> for Appointment {
+    type Error = Error;
+
+    fn try_from(row: Row) -> Result<Self, Error> {
+        let bad = |what: &str, code: &str| Error::Internal(format!("appointment {} has a bad {what}: {code}", row.id));
+        let offset = i32::try_from(row.utc_offset).map_err(|_| bad("offset", "out of range"))?;
+        let time = Timestamp::from_unix_seconds_with_offset(row.starts_at, offset).map_err(|e| bad("time", e.code))?;
+        let utc = |s| Timestamp::from_unix_seconds_with_offset(s, 0).map_err(|e| bad("timestamp", e.code));
+        Ok(Appointment {
+            status: Status::parse(&row.status).map_err(|e| bad("status", e.code))?,
+            time,
+            duration: AppointmentDuration::from_minutes(row.duration_minutes).map_err(|e| bad("duration", e.code))?,
+            created_at: utc(row.created_at)?,
+            updated_at: utc(row.updated_at)?,
+            revision: Revision { version: row.version, created_at: row.created_at },
+            id: row.id,
+            patient: row.patient,
+            clinician: row.clinician,
+            department: row.department,
+            postcode: row.postcode,
+        })
+    }
+}
+
+fn all(rows: Vec<super::db::Row>) -> Result<Vec<Appointment>, Error> {
+    decode::<Row>(rows)?.into_iter().map(Appointment::try_from).collect()
+}
+
+fn one(rows: Vec<super::db::Row>) -> Result<Option<Appointment>, Error> {
+    Ok(all(rows)?.into_iter().next())
+}
+
+pub async fn create(db: &impl Database, new: &NewAppointment, now: i64) -> Result<Appointment, Error> {
+    let statement = Statement::new(format!(
+        "INSERT INTO appointments (id, patient, status, starts_at, utc_offset, duration_minutes,
+                                   clinician, department, postcode, created_at, updated_at)
+         VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1, ?1)
+         RETURNING {}",
+        columns()
+    ))
+    .bind(now)
+    .bind(new.id.as_str())
+    .bind(new.patient.as_str())
+    .bind(new.status.as_str())
+    .bind(new.time.unix_seconds())
+    .bind(i64::from(new.time.offset_seconds()))
+    .bind(new.duration.minutes())
+    .bind(new.clinician.as_str())
+    .bind(new.department.as_str())
+    .bind(new.postcode.as_str());
+    match db.query(statement).await {
+        Ok(rows) => one(rows)?.ok_or_else(|| Error::Internal("INSERT returned no row".into())),
+        Err(DbError::UniqueViolation(_)) => Err(Error::AppointmentExists { id: new.id.as_str().to_owned() }),
+        Err(DbError::ForeignKeyViolation(_)) => Err(Error::Validation(vec![FieldError::new(
+            "patient",
+            Invalid::new("patient-unknown").with("nhs_number", new.patient.as_str()),
+        )])),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn get(db: &impl Database, id: &AppointmentId, now: i64) -> Result<Appointment, Error> {
+    let statement =
+        Statement::new(format!("SELECT {} FROM appointments WHERE id = ?2", columns())).bind(now).bind(id.as_str());
+    one(db.query(statement).await?)?.ok_or_else(|| Error::AppointmentNotFound { id: id.as_str().to_owned() })
+}
+
+/// What a list of appointments is narrowed to. All filters combine with AND.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub patient: Option<NhsNumber>,
+    pub clinician: Option<FreeText>,
+    pub department: Option<FreeText>,
+    /// The effective status, so `missed` includes active appointments whose end has passed.
+    pub status: Option<Status>,
+    /// Appointments starting at or after this instant.
+    pub from: Option<Timestamp>,
+    /// Appointments starting before this instant.
+    pub to: Option<Timestamp>,
+}
+
+/// Where a page starts: strictly after this (start, id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct After {
+    pub starts_at: i64,
+    pub id: String,
+}
+
+impl After {
+    pub fn cursor(&self) -> String {
+        encode_cursor(&format!("{}|{}", self.starts_at, self.id))
+    }
+
+    /// From a decoded cursor made by [`After::cursor`].
+    pub fn from_key(key: &str) -> Option<Self> {
+        let (starts_at, id) = key.split_once('|')?;
+        Some(Self { starts_at: starts_at.parse().ok()?, id: id.to_owned() })
+    }
+}
+
+/// Appointments in time order (ties broken by id), filtered, after a cursor. Each filter picks
+/// the index whose leading column it fixes, and every index ends in (starts_at, id), so rows come
+/// out in page order without a sort.
+pub fn list_statement(filter: &Filter, after: Option<&After>, limit: u32, now: i64) -> Statement {
+    let mut statement = Statement::new(String::new()).bind(now);
+    let mut conditions = Vec::new();
+    let param = |statement: &mut Statement, value: Value| {
+        statement.params.push(value);
+        statement.params.len()
+    };
+    if let Some(patient) = &filter.patient {
+        conditions.push(format!("patient = ?{}", param(&mut statement, patient.as_str().into())));
+    }
+    if let Some(clinician) = &filter.clinician {
+        conditions.push(format!("clinician = ?{}", param(&mut statement, clinician.as_str().into())));
+    }
+    if let Some(department) = &filter.department {
+        conditions.push(format!("department = ?{}", param(&mut statement, department.as_str().into())));
+    }
+    if let Some(status) = filter.status {
+        let status_param = param(&mut statement, status.as_str().into());
+        conditions.push(effective_status_condition(status, 1, status_param));
+    }
+    if let Some(from) = &filter.from {
+        conditions.push(format!("starts_at >= ?{}", param(&mut statement, from.unix_seconds().into())));
+    }
+    if let Some(to) = &filter.to {
+        conditions.push(format!("starts_at < ?{}", param(&mut statement, to.unix_seconds().into())));
+    }
+    let (after_start, after_id) = after.map_or((i64::MIN, ""), |a| (a.starts_at, a.id.as_str()));
+    let start = param(&mut statement, after_start.into());
+    let id = param(&mut statement, after_id.into());
+    conditions.push(format!("(starts_at, id) > (?{start}, ?{id})"));
+    let limit_param = param(&mut statement, (limit + 1).into());
+    statement.sql = format!(
+        "SELECT {} FROM appointments
+          WHERE {}
+          ORDER BY starts_at, id
+          LIMIT ?{limit_param}",
+        columns(),
+        conditions.join("\n            AND ")
+    );
+    statement
+}
+
+pub async fn list(
+    db: &impl Database,
+    filter: &Filter,
+    after: Option<&After>,
+    limit: u32,
+    now: i64,
+) -> Result<Page<Appointment>, Error> {
+    let appointments = all(db.query(list_statement(filter, after, limit, now)).await?)?;
+    Ok(Page::from_overfetch(appointments, limit, |a| {
+        After { starts_at: a.time.unix_seconds(), id: a.id.clone() }.cursor()
+    }))
+}
+
+/// Applies a merge patch under the status rules. The write is conditional on the revision that
+/// was read (and on the appointment still being active), so a concurrent change is never lost:
+/// with `If-Match` it is a 412; without, the change is re-read and re-checked.
+pub async fn update(
+    db: &impl Database,
+    id: &AppointmentId,
+    changes: &AppointmentChanges,
+    precondition: Precondition,
+    now: i64,
+) -> Result<Appointment, Error> {
+    const ATTEMPTS: usize = 3;
+    for _ in 0..ATTEMPTS {
+        let current = get(db, id, now).await?;
+        if !precondition.allows(current.revision) {
+            return Err(Error::PreconditionFailed);
+        }
+        if changes.patient.as_ref().is_some_and(|p| p.as_str() != current.patient) {
+            return Err(Error::invalid("patient", Invalid::new("field-read-only")));
+        }
+        current.status.check_change(changes.status).map_err(|refusal| match refusal {
+            Refusal::Final(status) => Error::AppointmentFinal(status),
+            Refusal::NotAllowed { to } => Error::StatusChangeNotAllowed { to },
+        })?;
+        let time = changes.time.unwrap_or(current.time);
+        let statement = Statement::new(format!(
+            "UPDATE appointments
+                SET status = ?3, starts_at = ?4, utc_offset = ?5, duration_minutes = ?6,
+                    clinician = ?7, department = ?8, postcode = ?9,
+                    version = version + 1, updated_at = ?1
+              WHERE id = ?2 AND version = ?10 AND status = 'active' AND ends_at > ?1
+            RETURNING {}",
+            columns()
+        ))
+        .bind(now)
+        .bind(id.as_str())
+        .bind(changes.status.unwrap_or(current.status).as_str())
+        .bind(time.unix_seconds())
+        .bind(i64::from(time.offset_seconds()))
+        .bind(changes.duration.unwrap_or(current.duration).minutes())
+        .bind(changes.clinician.as_ref().map_or(current.clinician.as_str(), FreeText::as_str))
+        .bind(changes.department.as_ref().map_or(current.department.as_str(), FreeText::as_str))
+        .bind(changes.postcode.as_ref().map_or(current.postcode.as_str(), Postcode::as_str))
+        .bind(current.revision.version);
+        if let Some(updated) = one(db.query(statement).await?)? {
+            return Ok(updated);
+        }
+        // Someone else wrote in between. With If-Match the client's view is now stale.
+        if precondition != Precondition::None {
+            return Err(Error::PreconditionFailed);
+        }
+    }
+    Err(Error::DatabaseUnavailable(format!("appointment {} kept changing under {ATTEMPTS} attempts", id.as_str())))
+}

@@ -1,0 +1,194 @@
+//! Patients: what is stored, what may change, and the SQL that does it.
+
+use serde::{Deserialize, Serialize};
+
+use super::db::{decode, query_one, Database, DbError, Statement, Value};
+use super::nhs_number::NhsNumber;
+use super::page::{encode_cursor, Page};
+use super::person_name::PersonName;
+use super::postcode::Postcode;
+use super::revision::{Precondition, Revision};
+use super::timestamp::{DateOfBirth, Timestamp};
+use crate::error::Error;
+
+/// A patient as stored and returned.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Patient {
+    pub nhs_number: String,
+    pub name: String,
+    pub date_of_birth: String,
+    pub postcode: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    #[serde(skip)]
+    pub revision: Revision,
+}
+
+/// A validated new patient: each field can only hold a valid value.
+#[derive(Debug, Clone)]
+pub struct NewPatient {
+    pub nhs_number: NhsNumber,
+    pub name: PersonName,
+    pub date_of_birth: DateOfBirth,
+    pub postcode: Postcode,
+}
+
+/// A validated merge patch: `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct PatientChanges {
+    pub name: Option<PersonName>,
+    pub date_of_birth: Option<DateOfBirth>,
+    pub postcode: Option<Postcode>,
+}
+
+const COLUMNS: &str = "nhs_number, name, date_of_birth, postcode, version, created_at, updated_at";
+
+#[derive(Deserialize)]
+struct Row {
+    nhs_number: String,
+    name: String,
+    date_of_birth: String,
+    postcode: String,
+    version: i64,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl TryFrom<Row> for Patient {
+    type Error = Error;
+
+    fn try_from(row: Row) -> Result<Self, Error> {
+        let utc = |seconds| {
+            Timestamp::from_unix_seconds_with_offset(seconds, 0)
+                .map_err(|e| Error::Internal(format!("patient {} has a bad time: {}", row.nhs_number, e.code)))
+        };
+        Ok(Patient {
+            created_at: utc(row.created_at)?,
+            updated_at: utc(row.updated_at)?,
+            revision: Revision { version: row.version, created_at: row.created_at },
+            nhs_number: row.nhs_number,
+            name: row.name,
+            date_of_birth: row.date_of_birth,
+            postcode: row.postcode,
+        })
+    }
+}
+
+fn one(rows: Vec<super::db::Row>) -> Result<Option<Patient>, Error> {
+    decode::<Row>(rows)?.into_iter().next().map(Patient::try_from).transpose()
+}
+
+pub async fn create(db: &impl Database, new: &NewPatient, now: i64) -> Result<Patient, Error> {
+    let statement = Statement::new(format!(
+        "INSERT INTO patients (nhs_number, name, date_of_birth, postcode, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+         RETURNING {COLUMNS}"
+    ))
+    .bind(new.nhs_number.as_str())
+    .bind(new.name.as_str())
+    .bind(new.date_of_birth.to_string())
+    .bind(new.postcode.as_str())
+    .bind(now);
+    match db.query(statement).await {
+        Ok(rows) => one(rows)?.ok_or_else(|| Error::Internal("INSERT returned no row".into())),
+        Err(DbError::UniqueViolation(_)) => {
+            Err(Error::PatientExists { nhs_number: new.nhs_number.as_str().to_owned() })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn get_statement(nhs_number: &NhsNumber) -> Statement {
+    Statement::new(format!("SELECT {COLUMNS} FROM patients WHERE nhs_number = ?1")).bind(nhs_number.as_str())
+}
+
+pub async fn get(db: &impl Database, nhs_number: &NhsNumber) -> Result<Patient, Error> {
+    one(db.query(get_statement(nhs_number)).await?)?
+        .ok_or_else(|| Error::PatientNotFound { nhs_number: nhs_number.as_str().to_owned() })
+}
+
+pub async fn exists(db: &impl Database, nhs_number: &NhsNumber) -> Result<bool, Error> {
+    #[derive(Deserialize)]
+    struct Found {
+        #[allow(dead_code)]
+        found: i64,
+    }
+    let statement = Statement::new("SELECT 1 AS found FROM patients WHERE nhs_number = ?1").bind(nhs_number.as_str());
+    Ok(query_one::<Found>(db, statement).await?.is_some())
+}
+
+/// Patients in NHS-number order, after the one a cursor names.
+pub fn list_statement(after: Option<&str>, limit: u32) -> Statement {
+    Statement::new(format!(
+        "SELECT {COLUMNS} FROM patients
+          WHERE nhs_number > ?1
+          ORDER BY nhs_number
+          LIMIT ?2"
+    ))
+    // '' sorts before every NHS number, so the first page needs no special case.
+    .bind(after.unwrap_or(""))
+    // One more than asked shows whether another page follows.
+    .bind(limit + 1)
+}
+
+pub async fn list(db: &impl Database, after: Option<&str>, limit: u32) -> Result<Page<Patient>, Error> {
+    let patients = decode::<Row>(db.query(list_statement(after, limit)).await?)?
+        .into_iter()
+        .map(Patient::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_overfetch(patients, limit, |p| encode_cursor(&p.nhs_number)))
+}
+
+/// Applies a merge patch in one atomic statement; the precondition is checked by the same
+/// statement, so no write can slip in between the check and the update.
+pub async fn update(
+    db: &impl Database,
+    nhs_number: &NhsNumber,
+    changes: &PatientChanges,
+    precondition: Precondition,
+    now: i64,
+) -> Result<Patient, Error> {
+    let (version, created_at) = match precondition {
+        Precondition::None | Precondition::Exists => (Value::Null, Value::Null),
+        Precondition::Revision(Some(r)) => (r.version.into(), r.created_at.into()),
+        // A tag that can never match: no row has version -1.
+        Precondition::Revision(None) => ((-1_i64).into(), (-1_i64).into()),
+    };
+    let statement = Statement::new(format!(
+        "UPDATE patients
+            SET name = coalesce(?2, name),
+                date_of_birth = coalesce(?3, date_of_birth),
+                postcode = coalesce(?4, postcode),
+                version = version + 1,
+                updated_at = ?5
+          WHERE nhs_number = ?1
+            AND (?6 IS NULL OR (version = ?6 AND created_at = ?7))
+        RETURNING {COLUMNS}"
+    ))
+    .bind(nhs_number.as_str())
+    .bind(changes.name.as_ref().map(PersonName::as_str))
+    .bind(changes.date_of_birth.map(|d| d.to_string()))
+    .bind(changes.postcode.as_ref().map(Postcode::as_str))
+    .bind(now)
+    .bind(version)
+    .bind(created_at);
+    match one(db.query(statement).await?)? {
+        Some(patient) => Ok(patient),
+        None if exists(db, nhs_number).await? => Err(Error::PreconditionFailed),
+        None => Err(Error::PatientNotFound { nhs_number: nhs_number.as_str().to_owned() }),
+    }
+}
+
+/// Deletes the patient and every appointment of theirs, atomically (right to erasure).
+pub async fn delete(db: &impl Database, nhs_number: &NhsNumber) -> Result<(), Error> {
+    let results = db
+        .batch(vec![
+            Statement::new("DELETE FROM appointments WHERE patient = ?1").bind(nhs_number.as_str()),
+            Statement::new("DELETE FROM patients WHERE nhs_number = ?1 RETURNING nhs_number").bind(nhs_number.as_str()),
+        ])
+        .await?;
+    match results.get(1) {
+        Some(rows) if !rows.is_empty() => Ok(()),
+        _ => Err(Error::PatientNotFound { nhs_number: nhs_number.as_str().to_owned() }),
+    }
+}
