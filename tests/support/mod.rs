@@ -120,3 +120,92 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
         }
     }
 }
+
+/// The whole API over a migrated SQLite, at a fixed instant, with typed calls.
+pub struct Api {
+    pub db: Sqlite,
+    pub now: time::OffsetDateTime,
+}
+
+/// What a call returned: status, parsed JSON body (Null when empty) and the raw response.
+pub struct Answer {
+    pub status: u16,
+    pub body: serde_json::Value,
+    pub response: panda::api::Response,
+}
+
+impl Answer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.response.header_value(name)
+    }
+
+    /// The `code` of a problem response.
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+
+    /// `(field, code)` of each entry of a validation problem's `errors`.
+    pub fn field_errors(&self) -> Vec<(String, String)> {
+        self.body["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .map(|e| (e["field"].as_str().unwrap_or("").to_owned(), e["code"].as_str().unwrap_or("").to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl Api {
+    pub fn new() -> Self {
+        Self { db: Sqlite::migrated(), now: time::macros::datetime!(2026-11-26 12:00 UTC) }
+    }
+
+    pub fn call(&self, method: &str, path_and_query: &str, body: Option<serde_json::Value>, headers: &[(&str, &str)]) -> Answer {
+        let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
+        let mut request = panda::api::Request {
+            method: method.into(),
+            path: path.into(),
+            query: query.into(),
+            headers: headers.iter().map(|(n, v)| (n.to_ascii_lowercase(), (*v).to_owned())).collect(),
+            body: Vec::new(),
+        };
+        if let Some(body) = body {
+            request.body = serde_json::to_vec(&body).unwrap();
+            if request.header("content-type").is_none() {
+                request.headers.push(("content-type".into(), "application/json".into()));
+            }
+        }
+        let response = block_on(panda::api::handle(&request, &self.db, self.now));
+        let body = if response.body.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_slice(&response.body).expect("every response body is JSON")
+        };
+        Answer { status: response.status, body, response }
+    }
+
+    pub fn get(&self, path: &str) -> Answer {
+        self.call("GET", path, None, &[])
+    }
+
+    pub fn post(&self, path: &str, body: serde_json::Value) -> Answer {
+        self.call("POST", path, Some(body), &[])
+    }
+
+    pub fn patch(&self, path: &str, body: serde_json::Value) -> Answer {
+        self.call("PATCH", path, Some(body), &[("content-type", "application/merge-patch+json")])
+    }
+
+    pub fn delete(&self, path: &str) -> Answer {
+        self.call("DELETE", path, None, &[])
+    }
+}
+
+/// The client's example data (tests/fixtures), as JSON values.
+pub fn example(name: &str) -> Vec<serde_json::Value> {
+    let path = format!("{}/tests/fixtures/example_{name}.json", env!("CARGO_MANIFEST_DIR"));
+    serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("fixture JSON")
+}
