@@ -1,0 +1,157 @@
+// The patient and appointment API over HTTP against `wrangler dev` with a real local D1.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startWorker, triggerCron, ROOT } from './support/worker.mjs';
+
+const fixture = (name) => JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', `example_${name}.json`), 'utf8'));
+const patients = fixture('patients');
+const appointments = fixture('appointments');
+
+let worker;
+before(async () => { worker = await startWorker(); });
+after(async () => { await worker?.stop(); });
+
+function assertProblem(response, status, code) {
+  assert.equal(response.status, status, response.text);
+  assert.equal(response.headers.get('content-type'), 'application/problem+json');
+  assert.equal(response.body.code, code, response.text);
+  assert.equal(response.body.status, status);
+  assert.ok(response.body.title && response.body.detail, response.text);
+}
+
+const iso = (date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+test('all 100 example patients are accepted unchanged and read back equal', async () => {
+  for (const patient of patients) {
+    const created = await worker.request('/v1/patients', { method: 'POST', json: patient });
+    assert.equal(created.status, 201, created.text);
+    assert.equal(created.headers.get('location'), `/v1/patients/${patient.nhs_number}`);
+  }
+  for (const patient of patients) {
+    const read = await worker.request(`/v1/patients/${patient.nhs_number}`);
+    assert.equal(read.status, 200);
+    assert.ok(read.headers.get('etag'));
+    for (const field of ['nhs_number', 'date_of_birth', 'postcode']) assert.equal(read.body[field], patient[field]);
+    // Byte for byte, after NFC (the examples are already NFC).
+    assert.equal(Buffer.from(read.body.name).toString('hex'), Buffer.from(patient.name.normalize('NFC')).toString('hex'));
+  }
+});
+
+test('all 100 example appointments are accepted unchanged; past active ones read missed', async () => {
+  for (const appointment of appointments) {
+    const created = await worker.request('/v1/appointments', { method: 'POST', json: appointment });
+    assert.equal(created.status, 201, created.text);
+  }
+  for (const appointment of appointments) {
+    const { body } = await worker.request(`/v1/appointments/${appointment.id}`);
+    for (const field of ['id', 'patient', 'duration', 'clinician', 'department', 'postcode']) {
+      assert.equal(body[field], appointment[field], `${field} of ${appointment.id}`);
+    }
+    assert.equal(Date.parse(body.time), Date.parse(appointment.time), 'the same instant');
+    assert.match(body.time, /[+-]\d\d:\d\d$/, 'an explicit offset');
+    assert.equal(body.status, appointment.status === 'active' ? 'missed' : appointment.status);
+  }
+});
+
+test('pages list every patient exactly once, in a stable order', async () => {
+  const seen = [];
+  let cursor = null;
+  do {
+    const page = await worker.request(`/v1/patients?limit=7${cursor ? `&cursor=${cursor}` : ''}`);
+    assert.equal(page.status, 200, page.text);
+    assert.ok(page.body.items.length <= 7);
+    seen.push(...page.body.items.map((p) => p.nhs_number));
+    cursor = page.body.next_cursor;
+  } while (cursor);
+  assert.equal(seen.length, patients.length);
+  assert.deepEqual(seen, [...seen].sort());
+  assert.deepEqual(new Set(seen), new Set(patients.map((p) => p.nhs_number)));
+});
+
+test('appointment lists filter by clinician and status, in time order', async () => {
+  const list = await worker.request('/v1/appointments?clinician=Joseph%20Savage&limit=200');
+  assert.equal(list.status, 200);
+  const expected = appointments.filter((a) => a.clinician === 'Joseph Savage');
+  assert.equal(list.body.items.length, expected.length);
+  const times = list.body.items.map((a) => Date.parse(a.time));
+  assert.deepEqual(times, [...times].sort((a, b) => a - b));
+  const missed = await worker.request('/v1/appointments?status=missed&limit=200');
+  assert.equal(missed.body.items.length, 16 + 43);
+});
+
+test('an ended appointment reads missed before the sweep, and the sweep stores it', async () => {
+  const nhs = patients[0].nhs_number;
+  const start = new Date(Date.now() - 3 * 3600 * 1000);
+  const created = await worker.request('/v1/appointments', {
+    method: 'POST',
+    json: { patient: nhs, time: iso(start), duration: '1h', clinician: 'Dr Sweep', department: 'oncology', postcode: 'SW1A 1AA' },
+  });
+  assert.equal(created.status, 201, created.text);
+  assert.equal(created.body.status, 'missed');
+  const stored = async () => (await worker.d1(`SELECT status FROM appointments WHERE id = '${created.body.id}'`))[0].status;
+  assert.equal(await stored(), 'active', 'not swept yet');
+  assert.equal(await triggerCron(worker), 200);
+  assert.equal(await stored(), 'missed');
+  assert.equal((await worker.request(`/v1/appointments/${created.body.id}`)).body.status, 'missed');
+});
+
+test('a cancelled appointment is never reinstated', async () => {
+  const nhs = patients[1].nhs_number;
+  const created = await worker.request('/v1/appointments', {
+    method: 'POST',
+    json: { patient: nhs, time: iso(new Date(Date.now() + 86400000)), duration: 'PT30M', clinician: 'Dr C', department: 'oncology', postcode: 'sw1a1aa' },
+  });
+  assert.equal(created.body.duration, '30m');
+  assert.equal(created.body.postcode, 'SW1A 1AA');
+  const path = `/v1/appointments/${created.body.id}`;
+  const patch = (json, headers = {}) => worker.request(path, {
+    method: 'PATCH', json, headers: { 'content-type': 'application/merge-patch+json', ...headers },
+  });
+  const stale = created.headers.get('etag');
+  assert.equal((await patch({ clinician: 'Dr D' })).status, 200);
+  assertProblem(await patch({ status: 'cancelled' }, { 'if-match': stale }), 412, 'precondition-failed');
+  assert.equal((await patch({ status: 'cancelled' })).body.status, 'cancelled');
+  assertProblem(await patch({ status: 'active' }), 409, 'appointment-cancelled');
+  assertProblem(await patch({ status: 'missed' }), 409, 'appointment-cancelled');
+});
+
+test('every error class answers with its own problem', async () => {
+  const post = (body, contentType = 'application/json') => worker.request('/v1/patients', {
+    method: 'POST', body, headers: { 'content-type': contentType },
+  });
+  assertProblem(await post('{"nhs_number": '), 400, 'malformed-json');
+  assertProblem(await post('{}', 'text/plain'), 415, 'unsupported-media-type');
+  assertProblem(await post(JSON.stringify({ name: 'x'.repeat(70 * 1024) })), 413, 'payload-too-large');
+  const invalid = await post(JSON.stringify({ nhs_number: '1234567890', name: 'A', date_of_birth: '2000-02-30', postcode: 'INVALID', shoe_size: 9 }));
+  assertProblem(invalid, 422, 'validation-failed');
+  assert.deepEqual(invalid.body.errors.map((e) => e.field).sort(), ['date_of_birth', 'nhs_number', 'postcode', 'shoe_size']);
+  for (const error of invalid.body.errors) assert.ok(error.code && error.message, JSON.stringify(error));
+  assertProblem(await post(JSON.stringify(patients[0])), 409, 'patient-exists');
+  assertProblem(await worker.request('/v1/patients/9434765919'), 404, 'patient-not-found');
+  assertProblem(await worker.request('/v1/nothing'), 404, 'route-not-found');
+  const wrongMethod = await worker.request('/v1/appointments', { method: 'DELETE' });
+  assertProblem(wrongMethod, 405, 'method-not-allowed');
+  assert.equal(wrongMethod.headers.get('allow'), 'GET, POST');
+  assertProblem(await worker.request('/v1/appointments', { method: 'POST', json: { ...appointments[0] } }), 409, 'appointment-exists');
+  const naive = await worker.request('/v1/appointments', {
+    method: 'POST', json: { ...appointments[0], id: undefined, time: '2026-12-01T09:30:00' },
+  });
+  assertProblem(naive, 422, 'validation-failed');
+  assert.deepEqual(naive.body.errors.map((e) => e.code), ['timestamp-missing-offset']);
+});
+
+test('deleting a patient removes them and their appointments', async () => {
+  const patient = patients[99];
+  const appointment = appointments[99];
+  assert.equal((await worker.request(`/v1/patients/${patient.nhs_number}`, { method: 'DELETE' })).status, 204);
+  assertProblem(await worker.request(`/v1/patients/${patient.nhs_number}`), 404, 'patient-not-found');
+  assertProblem(await worker.request(`/v1/appointments/${appointment.id}`), 404, 'appointment-not-found');
+});
+
+test('the OpenAPI document is served', async () => {
+  const response = await worker.request('/openapi.json');
+  assert.equal(response.status, 200);
+  assert.equal(response.body.openapi, '3.1.0');
+});
