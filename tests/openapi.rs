@@ -1,93 +1,227 @@
 #![cfg(not(target_arch = "wasm32"))]
-mod support;
-use panda::api::{self, Request};
-use support::{block_on, Sqlite, Unreachable};
-use time::macros::datetime;
-use time::OffsetDateTime;
+//! `docs/openapi.json` against the code: every route in the table is documented (and nothing
+//! else), every operation shows its responses with examples, every problem code appears, and the
+//! examples' problem texts are the ones PANDA actually sends.
 
-fn req(method: &str, path: &str, query: &str, headers: &[(&str, &str)], body: &str) -> Request {
-    Request {
-        method: method.into(),
-        path: path.into(),
-        query: query.into(),
-        headers: headers.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
-        body: body.as_bytes().to_vec(),
+use panda::api::routes::PATHS;
+use panda::i18n::{self, Arg, Lang};
+use serde_json::Value;
+
+const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/openapi.json");
+const FTL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/locales/en-GB/panda.ftl");
+const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+fn document() -> Value {
+    let text = std::fs::read_to_string(FILE).expect("read docs/openapi.json");
+    serde_json::from_str(&text).expect("docs/openapi.json is valid JSON")
+}
+
+/// Follows a local `$ref` (`#/components/...`) to what it names; anything else is returned as is.
+fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => {
+            let pointer = reference.strip_prefix('#').unwrap_or_else(|| panic!("non-local $ref {reference}"));
+            resolve(doc, doc.pointer(pointer).unwrap_or_else(|| panic!("$ref {reference} names nothing")))
+        }
+        None => value,
     }
 }
 
-fn show(db: &impl panda::domain::db::Database, now: OffsetDateTime, label: &str, r: Request) {
-    let resp = block_on(api::handle(&r, db, now));
-    println!("### {label}: {} {}{}{}\n  status {}\n  headers {:?}\n  body {}\n", r.method, r.path, if r.query.is_empty() {""} else {"?"}, r.query, resp.status, resp.headers, String::from_utf8_lossy(&resp.body));
+/// Every operation in the document: (path template, method, operation).
+fn operations(doc: &Value) -> Vec<(String, String, &Value)> {
+    let paths = doc["paths"].as_object().expect("paths is an object");
+    let mut out = Vec::new();
+    for (template, item) in paths {
+        for (key, operation) in item.as_object().expect("path item is an object") {
+            if METHODS.contains(&key.as_str()) {
+                out.push((template.clone(), key.clone(), operation));
+            }
+        }
+    }
+    out
 }
 
 #[test]
-fn scratch() {
-    let db = Sqlite::migrated();
-    let t0 = datetime!(2025-05-01 09:00 UTC);
-    let t1 = datetime!(2025-05-20 14:15 UTC);
-    let j = &[("content-type", "application/json")][..];
-    let mp = &[("content-type", "application/merge-patch+json")][..];
-    show(&db, t0, "create patient", req("POST", "/v1/patients", "", j, r#"{"nhs_number":"137 364 5350","name":"Dr Glenn Clark","date_of_birth":"1996-02-01","postcode":"n62fa"}"#));
-    show(&db, t0, "create patient 2", req("POST", "/v1/patients", "", j, r#"{"nhs_number":"1953262716","name":"Dr Ian Hall","date_of_birth":"1963-08-27","postcode":"WA55 8HE"}"#));
-    show(&db, t0, "create patient again", req("POST", "/v1/patients", "", j, r#"{"nhs_number":"1373645350","name":"Dr Glenn Clark","date_of_birth":"1996-02-01","postcode":"N6 2FA"}"#));
-    show(&db, t0, "create patient bad", req("POST", "/v1/patients", "", j, r#"{"nhs_number":"1373645351","name":"  ","date_of_birth":"1996-02-30","postcode":"N6","email":"x"}"#));
-    show(&db, t0, "create patient bad2", req("POST", "/v1/patients", "", j, r#"{"nhs_number":137,"date_of_birth":"2090-01-01","postcode":null}"#));
-    show(&db, t0, "create patient array", req("POST", "/v1/patients", "", j, r#"[]"#));
-    show(&db, t0, "create patient malformed", req("POST", "/v1/patients", "", j, "{\n  \"name\": }"));
-    show(&db, t0, "create patient 415", req("POST", "/v1/patients", "", &[("content-type", "text/plain")], "{}"));
-    show(&db, t0, "patch 415", req("PATCH", "/v1/patients/1373645350", "", &[("content-type", "text/plain")], "{}"));
-    show(&db, t0, "create patient merge-patch", req("POST", "/v1/patients", "", mp, "{}"));
-    let big = format!("{{\"name\":\"{}\"}}", "a".repeat(70000));
-    show(&db, t0, "413", req("POST", "/v1/patients", "", j, &big));
-    show(&db, t0, "get patient", req("GET", "/v1/patients/137-364-5350", "", &[], ""));
-    show(&db, t0, "get patient bad", req("GET", "/v1/patients/1373645351", "", &[], ""));
-    show(&db, t0, "get patient missing", req("GET", "/v1/patients/9434765919", "", &[], ""));
-    show(&db, t0, "list patients", req("GET", "/v1/patients", "limit=1", &[], ""));
-    show(&db, t0, "list patients bad", req("GET", "/v1/patients", "limit=0&cursor=zz&x=1&limit=3", &[], ""));
-    show(&db, t1, "patch patient", req("PATCH", "/v1/patients/1373645350", "", &[("content-type", "application/merge-patch+json"), ("if-match", "\"1-1746090000\"")], r#"{"postcode":"n6 2fb"}"#));
-    show(&db, t1, "patch patient stale", req("PATCH", "/v1/patients/1373645350", "", &[("content-type", "application/merge-patch+json"), ("if-match", "\"1-1746090000\"")], r#"{"postcode":"n6 2fb"}"#));
-    show(&db, t1, "patch patient bad", req("PATCH", "/v1/patients/1373645350", "", mp, r#"{"nhs_number":"9434765919","name":null,"postcode":"N6 2FA","created_at":"x"}"#));
-    show(&db, t0, "create appt", req("POST", "/v1/appointments", "", j, r#"{"id":"343d31d4-5993-47ef-a468-7884a467ae80","patient":"1373645350","status":"attended","time":"2018-01-21T16:30:00+00:00","duration":"15m","clinician":"Jason Holloway","department":"oncology","postcode":"UB56 7XQ"}"#));
-    show(&db, t0, "create appt2", req("POST", "/v1/appointments", "", j, r#"{"id":"01542f70-929f-4c9a-b4fa-e672310d7e78","patient":"1953262716","time":"2025-06-04T16:30:00+01:00","duration":"PT1H","clinician":"Bethany Rice-Hammond","department":"oncology","postcode":"IM2N 4LG"}"#));
-    show(&db, t0, "create appt noid", req("POST", "/v1/appointments", "", j, r#"{"id":"c455638f-99aa-478a-82bc-fd76da4991f8","patient":"1373645350","time":"2025-07-16T13:00:00+01:00","duration":"1h30m","clinician":"Dr Jordan Lewis","department":"orthopaedics","postcode":"CW6E 2ET"}"#));
-    show(&db, t0, "create appt again", req("POST", "/v1/appointments", "", j, r#"{"id":"343d31d4-5993-47ef-a468-7884a467ae80","patient":"1373645350","status":"attended","time":"2018-01-21T16:30:00+00:00","duration":"15m","clinician":"Jason Holloway","department":"oncology","postcode":"UB56 7XQ"}"#));
-    show(&db, t0, "create appt unknown patient", req("POST", "/v1/appointments", "", j, r#"{"patient":"9434765919","time":"2025-06-04T16:30:00+01:00","duration":"1h","clinician":"Bethany Rice-Hammond","department":"oncology","postcode":"IM2N 4LG"}"#));
-    show(&db, t0, "create appt bad", req("POST", "/v1/appointments", "", j, r#"{"id":"343d31d4","patient":"1953262716","status":"booked","time":"2025-06-04T16:30:00","duration":"25h","clinician":"","department":"onc\u202Eology","postcode":"IM2N 4LG"}"#));
-    show(&db, t0, "create appt bad2", req("POST", "/v1/appointments", "", j, r#"{"patient":"1953262716","time":"2025-06-04T16:30:00.250+01:00","duration":"an hour","clinician":"Bethany Rice-Hammond","department":"oncology","postcode":"IM2N 4LG"}"#));
-    show(&db, t0, "get appt", req("GET", "/v1/appointments/343D31D4-5993-47EF-A468-7884A467AE80", "", &[], ""));
-    show(&db, t0, "get appt bad", req("GET", "/v1/appointments/42", "", &[], ""));
-    show(&db, t0, "get appt missing", req("GET", "/v1/appointments/00000000-0000-4000-8000-000000000000", "", &[], ""));
-    show(&db, t0, "list appts", req("GET", "/v1/appointments", "department=oncology&limit=1", &[], ""));
-    show(&db, t0, "list appts bad", req("GET", "/v1/appointments", "from=2025-06-01&status=done&patient=1&cursor=00", &[], ""));
-    show(&db, t0, "list patient appts", req("GET", "/v1/patients/1373645350/appointments", "status=attended", &[], ""));
-    show(&db, t0, "list patient appts missing", req("GET", "/v1/patients/9434765919/appointments", "", &[], ""));
-    show(&db, t0, "list patient appts patient", req("GET", "/v1/patients/1373645350/appointments", "patient=1373645350", &[], ""));
-    show(&db, t1, "patch appt attended", req("PATCH", "/v1/appointments/343d31d4-5993-47ef-a468-7884a467ae80", "", mp, r#"{"status":"cancelled"}"#));
-    show(&db, t1, "patch appt missed", req("PATCH", "/v1/appointments/01542f70-929f-4c9a-b4fa-e672310d7e78", "", mp, r#"{"status":"missed"}"#));
-    show(&db, t1, "patch appt other patient", req("PATCH", "/v1/appointments/01542f70-929f-4c9a-b4fa-e672310d7e78", "", mp, r#"{"patient":"1373645350","id":"01542f70-929f-4c9a-b4fa-e672310d7e78"}"#));
-    show(&db, t1, "patch appt stale", req("PATCH", "/v1/appointments/01542f70-929f-4c9a-b4fa-e672310d7e78", "", &[("content-type", "application/merge-patch+json"), ("if-match", "W/\"1-1746090000\"")], r#"{"status":"cancelled"}"#));
-    show(&db, t1, "patch appt cancel", req("PATCH", "/v1/appointments/01542f70-929f-4c9a-b4fa-e672310d7e78", "", &[("content-type", "application/merge-patch+json"), ("if-match", "\"1-1746090000\"")], r#"{"status":"cancelled"}"#));
-    show(&db, t1, "patch appt cancelled", req("PATCH", "/v1/appointments/01542f70-929f-4c9a-b4fa-e672310d7e78", "", mp, r#"{"clinician":"Dr Jordan Lewis"}"#));
-    show(&db, t1, "patch patient spaced nhs", req("PATCH", "/v1/patients/1373645350", "", mp, r#"{"nhs_number":"137 364 5350"}"#));
-    show(&db, t1, "patch patient empty", req("PATCH", "/v1/patients/1373645350", "", mp, r#"{}"#));
-    show(&db, t1, "patch appt upper id", req("PATCH", "/v1/appointments/bbc112e0-4757-42da-acad-19929e5029bd", "", mp, r#"{"id":"BBC112E0-4757-42DA-ACAD-19929E5029BD"}"#));
-    show(&db, t1, "patch appt to past", req("PATCH", "/v1/appointments/c455638f-99aa-478a-82bc-fd76da4991f8", "", mp, r#"{"time":"2025-01-01T10:00:00Z"}"#));
-    show(&db, t1, "list patient appts bad both", req("GET", "/v1/patients/123/appointments", "limit=0", &[], ""));
-    show(&db, t1, "list appts empty cursor", req("GET", "/v1/appointments", "cursor=", &[], ""));
-    show(&db, t1, "list patients empty cursor", req("GET", "/v1/patients", "cursor=", &[], ""));
-    show(&db, t1, "health trailing", req("GET", "/health/", "", &[], ""));
-    show(&db, t1, "HEAD", req("HEAD", "/health", "", &[], ""));
-    show(&db, datetime!(2025-08-01 00:00 UTC), "get appt derived missed", req("GET", "/v1/appointments", "status=missed", &[], ""));
-    show(&db, t0, "delete patient", req("DELETE", "/v1/patients/1953262716", "", &[], ""));
-    show(&db, t0, "delete patient again", req("DELETE", "/v1/patients/1953262716", "", &[], ""));
-    show(&db, t0, "405", req("DELETE", "/v1/appointments/343d31d4-5993-47ef-a468-7884a467ae80", "", &[], ""));
-    show(&db, t0, "405b", req("PUT", "/v1/patients", "", &[], ""));
-    show(&db, t0, "404", req("GET", "/v1/patient", "", &[], ""));
-    show(&db, t0, "health", req("GET", "/health", "", &[], ""));
-    show(&Unreachable, t0, "health 503", req("GET", "/health", "", &[], ""));
-    show(&Unreachable, t0, "get 503", req("GET", "/v1/patients/1373645350", "", &[], ""));
-    let r = block_on(api::handle(&req("GET", "/openapi.json", "", &[], ""), &db, t0));
-    println!("openapi {} {:?}", r.status, r.headers);
-    let e = panda::api::problem::render(&panda::error::Error::Internal("x".into()), panda::i18n::Lang::default());
-    println!("500 {:?} {}", e.headers, String::from_utf8_lossy(&e.body));
+fn every_route_in_the_table_is_documented() {
+    let doc = document();
+    let mut missing = Vec::new();
+    for spec in PATHS {
+        for method in spec.methods {
+            let operation = &doc["paths"][spec.template][method.to_lowercase()];
+            if !operation.is_object() {
+                missing.push(format!("{method} {}", spec.template));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "routes missing from docs/openapi.json: {missing:?}");
+}
+
+#[test]
+fn the_document_describes_no_route_that_does_not_exist() {
+    let doc = document();
+    let mut extra = Vec::new();
+    for (template, method, _) in operations(&doc) {
+        let served = PATHS
+            .iter()
+            .any(|spec| spec.template == template && spec.methods.iter().any(|m| m.eq_ignore_ascii_case(&method)));
+        if !served {
+            extra.push(format!("{} {template}", method.to_uppercase()));
+        }
+    }
+    for template in doc["paths"].as_object().expect("paths").keys() {
+        if !PATHS.iter().any(|spec| spec.template == template) {
+            extra.push(template.clone());
+        }
+    }
+    assert!(extra.is_empty(), "documented but not served: {extra:?}");
+}
+
+#[test]
+fn every_operation_documents_its_responses_with_examples() {
+    let doc = document();
+    for (template, method, operation) in operations(&doc) {
+        let name = format!("{} {template}", method.to_uppercase());
+        assert!(operation["operationId"].is_string(), "{name}: no operationId");
+        assert!(operation["summary"].is_string(), "{name}: no summary");
+        let responses = operation["responses"].as_object().unwrap_or_else(|| panic!("{name}: no responses"));
+        assert!(responses.keys().any(|s| s.starts_with('2')), "{name}: no 2xx response");
+        assert!(responses.keys().any(|s| s.starts_with('4')), "{name}: no 4xx response");
+        for (status, response) in responses {
+            let response = resolve(&doc, response);
+            assert!(response["description"].is_string(), "{name} {status}: no description");
+            let Some(content) = response.get("content").and_then(Value::as_object) else { continue };
+            for (media_type, media) in content {
+                assert!(media.get("schema").is_some(), "{name} {status} {media_type}: no schema");
+                assert!(
+                    media.get("example").is_some() || media.get("examples").is_some(),
+                    "{name} {status} {media_type}: no example"
+                );
+            }
+        }
+    }
+}
+
+/// The problem codes: message ids in the en-GB file that have a `.title` attribute.
+fn problem_codes() -> Vec<String> {
+    let ftl = std::fs::read_to_string(FTL).expect("read panda.ftl");
+    let lines: Vec<&str> = ftl.lines().collect();
+    let is_id_line = |line: &str| line.starts_with(|c: char| c.is_ascii_lowercase()) && line.contains(" =");
+    let mut codes = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if !is_id_line(line) {
+            continue;
+        }
+        let id = line.split_once(" =").map(|(id, _)| id.trim()).unwrap_or_default();
+        let has_title = lines
+            .iter()
+            .skip(i + 1)
+            .take_while(|next| !is_id_line(next))
+            .any(|next| next.starts_with("    .title"));
+        if has_title {
+            codes.push(id.to_owned());
+        }
+    }
+    codes
+}
+
+#[test]
+fn every_problem_code_is_documented() {
+    let text = std::fs::read_to_string(FILE).expect("read docs/openapi.json");
+    let codes = problem_codes();
+    assert!(codes.len() > 10 && codes.iter().any(|c| c == "validation-failed"), "parsed codes: {codes:?}");
+    let missing: Vec<&String> = codes
+        .iter()
+        .filter(|code| *code != "appointment-active")
+        .filter(|code| !text.contains(&format!("\"{code}\"")))
+        .collect();
+    assert!(missing.is_empty(), "problem codes not in docs/openapi.json: {missing:?}");
+}
+
+#[test]
+fn the_served_document_is_the_file() {
+    let served: Value = serde_json::from_str(panda::api::OPENAPI).expect("OPENAPI is valid JSON");
+    assert_eq!(served, document());
+    assert_eq!(panda::api::OPENAPI, std::fs::read_to_string(FILE).expect("read docs/openapi.json"));
+    assert_eq!(served["openapi"], "3.1.0");
+}
+
+#[test]
+fn every_reference_resolves() {
+    fn walk<'a>(value: &'a Value, refs: &mut Vec<&'a str>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get("$ref") {
+                    refs.push(reference);
+                }
+                map.values().for_each(|v| walk(v, refs));
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, refs)),
+            _ => {}
+        }
+    }
+    let doc = document();
+    let mut refs = Vec::new();
+    walk(&doc, &mut refs);
+    assert!(!refs.is_empty());
+    for reference in refs {
+        let pointer = reference.strip_prefix('#').unwrap_or_else(|| panic!("non-local $ref {reference}"));
+        assert!(doc.pointer(pointer).is_some(), "$ref {reference} names nothing");
+    }
+}
+
+/// A message rendered with only `args`, or `None` when it needs arguments the example does not
+/// carry in a form this test can recover (Fluent then leaves `{$name}` in the text).
+fn rendered(code: &str, attribute: Option<&str>, args: Vec<(&'static str, Arg)>) -> Option<String> {
+    let text = i18n::message(Lang::default(), code, attribute, &args);
+    (!text.contains('{')).then_some(text)
+}
+
+#[test]
+fn every_problem_example_carries_the_texts_panda_sends() {
+    let doc = document();
+    let mut checked = 0;
+    let mut check = |context: &str, status: Option<u64>, example: &Value| {
+        let code = example["code"].as_str().unwrap_or_else(|| panic!("{context}: problem without code"));
+        assert_eq!(example["type"], format!("urn:panda:problem:{code}"), "{context}");
+        if let Some(status) = status {
+            assert_eq!(example["status"], status, "{context}");
+        }
+        assert_eq!(example["title"].as_str(), rendered(code, Some("title"), vec![]).as_deref(), "{context}");
+        let detail = match example["errors"].as_array() {
+            Some(errors) => rendered(code, None, vec![("count", errors.len().into())]),
+            None => rendered(code, None, vec![]),
+        };
+        if let Some(detail) = detail {
+            assert_eq!(example["detail"].as_str(), Some(detail.as_str()), "{context}");
+        }
+        for error in example["errors"].as_array().into_iter().flatten() {
+            let field = error["field"].as_str().unwrap_or_else(|| panic!("{context}: error without field"));
+            let error_code = error["code"].as_str().unwrap_or_else(|| panic!("{context}: error without code"));
+            assert_ne!(i18n::message(Lang::default(), error_code, None, &vec![]), error_code, "{context}: unknown code {error_code}");
+            if let Some(message) = rendered(error_code, None, vec![("field", Arg::from(field))]) {
+                assert_eq!(error["message"].as_str(), Some(message.as_str()), "{context}: {field}");
+            }
+        }
+        checked += 1;
+    };
+    let problem_examples = |response: &Value| -> Vec<Value> {
+        let media = &response["content"]["application/problem+json"];
+        let mut out: Vec<Value> = media["examples"].as_object().into_iter().flatten().map(|(_, e)| e["value"].clone()).collect();
+        out.extend(media.get("example").cloned());
+        out
+    };
+    for (template, method, operation) in operations(&doc) {
+        for (status, response) in operation["responses"].as_object().into_iter().flatten() {
+            let response = resolve(&doc, response);
+            for example in problem_examples(response) {
+                check(&format!("{method} {template} {status}"), status.parse().ok(), &example);
+            }
+        }
+    }
+    for (name, response) in doc["components"]["responses"].as_object().into_iter().flatten() {
+        for example in problem_examples(response) {
+            check(&format!("components.responses.{name}"), None, &example);
+        }
+    }
+    assert!(checked > 20, "only {checked} problem examples found");
 }
