@@ -38,6 +38,8 @@ pub enum Error {
     StatusChangeNotAllowed { to: Status },
     /// `If-Match` named a revision that is not the current one.
     PreconditionFailed,
+    /// Others kept changing the record while this change was being applied; try again.
+    ConcurrentUpdate,
     /// The database could not be reached or failed; the client may retry.
     DatabaseUnavailable(String),
     /// A bug or an impossible state. The text is logged, never sent.

@@ -322,3 +322,41 @@ fn the_api_reads_the_same_store_the_sweep_writes() {
     assert_eq!(report.marked_missed, 1);
     assert_eq!(api.get(&path(&appointment)).body["status"], "missed");
 }
+
+#[test]
+fn an_active_appointment_cannot_be_moved_into_the_past() {
+    let api = api_with_patient();
+    let appointment = create(&api, booking(&api, 24));
+    let answer = api.patch(&path(&appointment), json!({"time": "2020-01-01T09:00:00Z"}));
+    assert_eq!(answer.field_errors(), vec![("time".into(), "appointment-ends-in-past".into())]);
+    // Cancelling while moving is fine: it will not be active.
+    assert_eq!(api.patch(&path(&appointment), json!({"time": "2020-01-01T09:00:00Z", "status": "cancelled"})).status, 200);
+}
+
+#[test]
+fn an_empty_patch_changes_nothing_not_even_the_etag() {
+    let api = api_with_patient();
+    let created = api.post("/v1/appointments", booking(&api, 24));
+    let answer = api.patch(&path(&created.body), json!({"created_at": "ignored"}));
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.header("etag"), created.header("etag"));
+}
+
+#[test]
+fn identity_fields_sent_back_in_another_form_are_accepted() {
+    let api = api_with_patient();
+    let appointment = create(&api, booking(&api, 24));
+    let upper = appointment["id"].as_str().unwrap().to_uppercase();
+    let answer = api.patch(&path(&appointment), json!({"id": upper, "patient": "943 476 5919", "clinician": "Dr B"}));
+    assert_eq!(answer.status, 200, "{}", answer.body);
+}
+
+#[test]
+fn query_problems_are_reported_with_a_bad_nhs_number_in_the_path() {
+    let api = api_with_patient();
+    let mut errors = api.get("/v1/patients/123/appointments?limit=0").field_errors();
+    errors.sort();
+    assert_eq!(errors, vec![("limit".into(), "limit-out-of-range".into()), ("nhs_number".into(), "nhs-number-format".into())]);
+    assert_eq!(api.get("/v1/appointments?from=2026-11-26T12:00:00.5Z").field_errors(), vec![("from".into(), "timestamp-sub-second".into())]);
+    assert_eq!(api.get("/v1/appointments?cursor=").status, 200, "an empty cursor is the first page");
+}

@@ -3,7 +3,6 @@
 use time::OffsetDateTime;
 
 use super::input::{Fields, JSON, MERGE_PATCH};
-use super::patients::nhs_number_in_path;
 use super::{created, list_params, ok_with_etag, Request, Response};
 use crate::domain::appointment::{self, After, AppointmentChanges, Filter, NewAppointment};
 use crate::domain::appointment_id::AppointmentId;
@@ -16,7 +15,6 @@ use crate::domain::person_name::FreeText;
 use crate::domain::postcode::Postcode;
 use crate::domain::revision::Precondition;
 use crate::domain::status::Status;
-use crate::domain::timestamp::Timestamp;
 use crate::error::Error;
 
 const SERVER_SET: &[&str] = &["created_at", "updated_at"];
@@ -71,7 +69,10 @@ pub async fn list(
         None => query.refuse::<After>("cursor", Invalid::new("cursor-invalid")),
     });
     let patient = match patient_in_path {
-        Some(raw) => Some(nhs_number_in_path(raw)?),
+        Some(raw) => match NhsNumber::parse(raw) {
+            Ok(nhs_number) => Some(nhs_number),
+            Err(invalid) => query.refuse("nhs_number", invalid),
+        },
         None => query.optional("patient", NhsNumber::parse),
     };
     let filter = Filter {
@@ -79,8 +80,8 @@ pub async fn list(
         clinician: query.optional("clinician", FreeText::parse),
         department: query.optional("department", FreeText::parse),
         status: query.optional("status", Status::parse),
-        from: query.optional("from", Timestamp::parse),
-        to: query.optional("to", Timestamp::parse),
+        from: query.optional("from", appointment::parse_time),
+        to: query.optional("to", appointment::parse_time),
     };
     query.finish()?;
     if let (Some(patient), Some(_)) = (&filter.patient, patient_in_path) {
@@ -95,7 +96,7 @@ pub async fn list(
 pub async fn update(raw_id: &str, request: &Request, db: &impl Database, now: OffsetDateTime) -> Result<Response, Error> {
     let id = id_in_path(raw_id)?;
     let mut body = Fields::from_json_body(request, &[MERGE_PATCH, JSON])?;
-    body.read_only("id", id.as_str());
+    body.read_only("id", &id, AppointmentId::parse);
     let changes = AppointmentChanges {
         status: body.patch("status", Status::parse),
         time: body.patch("time", appointment::parse_time),

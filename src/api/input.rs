@@ -79,11 +79,11 @@ impl Fields {
         }
     }
 
-    /// A field that identifies the record and so cannot change: sending it unchanged is fine
-    /// (a client may send back the whole object), any other value is refused.
-    pub fn read_only(&mut self, name: &str, current: &str) {
-        if let Some(value) = self.values.remove(name) {
-            if value.as_str() != Some(current) {
+    /// A field that identifies the record and so cannot change: sending it unchanged (in any
+    /// form that parses to the current value) is fine, as when a client sends the whole object back.
+    pub fn read_only<T: PartialEq>(&mut self, name: &str, current: &T, parse: impl FnOnce(&str) -> Result<T, Invalid>) {
+        if let Some(sent) = self.patch(name, parse) {
+            if &sent != current {
                 self.refuse::<()>(name, Invalid::new("field-read-only"));
             }
         }

@@ -73,7 +73,8 @@ async fn dispatch(request: &Request, db: &impl Database, now: OffsetDateTime) ->
 /// (so the 422 lists it with the rest) and the default stands in meanwhile.
 fn list_params(query: &mut Fields) -> (u32, Option<String>) {
     let limit = query.optional("limit", |s| page::parse_limit(Some(s))).unwrap_or(DEFAULT_LIMIT);
-    let cursor = query.optional("cursor", page::decode_cursor);
+    // An empty cursor (`cursor=`) means the first page, on every list.
+    let cursor = query.optional("cursor", page::decode_cursor).filter(|key| !key.is_empty());
     (limit, cursor)
 }
 

@@ -64,7 +64,7 @@ pub async fn update(
 ) -> Result<Response, Error> {
     let nhs_number = nhs_number_in_path(raw_nhs_number)?;
     let mut body = Fields::from_json_body(request, &[MERGE_PATCH, JSON])?;
-    body.read_only("nhs_number", nhs_number.as_str());
+    body.read_only("nhs_number", &nhs_number, NhsNumber::parse);
     let changes = PatientChanges {
         name: body.patch("name", PersonName::parse),
         date_of_birth: body.patch("date_of_birth", |s| DateOfBirth::parse(s, latest_today(now))),

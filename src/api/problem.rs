@@ -36,6 +36,7 @@ pub fn render(error: &Error, lang: Lang) -> Response {
         Error::AppointmentFinal(status) => (409, final_code(*status), vec![]),
         Error::StatusChangeNotAllowed { to } => (409, "status-change-not-allowed", vec![("to", text(to.as_str()))]),
         Error::PreconditionFailed => (412, "precondition-failed", vec![]),
+        Error::ConcurrentUpdate => (409, "concurrent-update", vec![]),
         Error::DatabaseUnavailable(_) => (503, "database-unavailable", vec![]),
         Error::Internal(_) => (500, "internal-error", vec![]),
     };

@@ -49,7 +49,7 @@ pub struct NewAppointment {
 }
 
 /// A validated merge patch: `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AppointmentChanges {
     pub status: Option<Status>,
     pub time: Option<Timestamp>,
@@ -60,6 +60,19 @@ pub struct AppointmentChanges {
     /// An appointment never moves to another patient (book a new one instead); a patch may still
     /// carry the current patient, as when a client sends the whole object back.
     pub patient: Option<NhsNumber>,
+}
+
+impl AppointmentChanges {
+    /// True when the patch would change nothing that is stored.
+    pub fn is_empty(&self) -> bool {
+        let AppointmentChanges { status, time, duration, clinician, department, postcode, patient: _ } = self;
+        status.is_none()
+            && time.is_none()
+            && duration.is_none()
+            && clinician.is_none()
+            && department.is_none()
+            && postcode.is_none()
+    }
 }
 
 /// Appointment times are stored to the second; a sub-second part would be lost, so it is refused
@@ -278,7 +291,18 @@ pub async fn update(
             Refusal::Final(status) => Error::AppointmentFinal(status),
             Refusal::NotAllowed { to } => Error::StatusChangeNotAllowed { to },
         })?;
+        if changes.is_empty() {
+            return Ok(current);
+        }
         let time = changes.time.unwrap_or(current.time);
+        let duration = changes.duration.unwrap_or(current.duration);
+        // Moving an active appointment so that it is already over would make it missed at once;
+        // that is a mistake far more often than an intention, so it is refused.
+        let still_active = changes.status.unwrap_or(current.status) == Status::Active;
+        if still_active && time.unix_seconds() + i64::from(duration.minutes()) * 60 <= now {
+            let field = if changes.time.is_some() { "time" } else { "duration" };
+            return Err(Error::invalid(field, Invalid::new("appointment-ends-in-past")));
+        }
         let statement = Statement::new(format!(
             "UPDATE appointments
                 SET status = ?3, starts_at = ?4, utc_offset = ?5, duration_minutes = ?6,
@@ -293,7 +317,7 @@ pub async fn update(
         .bind(changes.status.unwrap_or(current.status).as_str())
         .bind(time.unix_seconds())
         .bind(i64::from(time.offset_seconds()))
-        .bind(changes.duration.unwrap_or(current.duration).minutes())
+        .bind(duration.minutes())
         .bind(changes.clinician.as_ref().map_or(current.clinician.as_str(), FreeText::as_str))
         .bind(changes.department.as_ref().map_or(current.department.as_str(), FreeText::as_str))
         .bind(changes.postcode.as_ref().map_or(current.postcode.as_str(), Postcode::as_str))
@@ -301,10 +325,11 @@ pub async fn update(
         if let Some(updated) = one(db.query(statement).await?)? {
             return Ok(updated);
         }
-        // Someone else wrote in between. With If-Match the client's view is now stale.
-        if precondition != Precondition::None {
+        // Someone else wrote in between. With an ETag in If-Match the client's view is now stale;
+        // otherwise the change is re-checked against what is there now.
+        if let Precondition::Revision(_) = precondition {
             return Err(Error::PreconditionFailed);
         }
     }
-    Err(Error::DatabaseUnavailable(format!("appointment {} kept changing under {ATTEMPTS} attempts", id.as_str())))
+    Err(Error::ConcurrentUpdate)
 }

@@ -7,7 +7,7 @@
 /// Why a single value was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invalid {
-    /// Stable, machine-readable reason, e.g. `invalid-nhs-number`. Never changes with the language.
+    /// Stable, machine-readable reason, e.g. `nhs-number-checksum`. Never changes with the language.
     pub code: &'static str,
     /// Named values for the message, e.g. `("max", "200")`.
     pub args: Vec<(&'static str, String)>,

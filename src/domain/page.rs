@@ -26,7 +26,7 @@ pub fn encode_cursor(key: &str) -> String {
 /// Decodes a cursor made by [`encode_cursor`]; anything else is refused.
 pub fn decode_cursor(cursor: &str) -> Result<String, Invalid> {
     let invalid = || Invalid::new("cursor-invalid");
-    if cursor.len() % 2 != 0 || cursor.len() > 512 {
+    if !cursor.len().is_multiple_of(2) || cursor.len() > 512 {
         return Err(invalid());
     }
     let bytes = (0..cursor.len())

@@ -148,6 +148,11 @@ pub async fn update(
     precondition: Precondition,
     now: i64,
 ) -> Result<Patient, Error> {
+    if changes.name.is_none() && changes.date_of_birth.is_none() && changes.postcode.is_none() {
+        // Nothing to write: answer with the patient as it is, still honouring If-Match.
+        let current = get(db, nhs_number).await?;
+        return if precondition.allows(current.revision) { Ok(current) } else { Err(Error::PreconditionFailed) };
+    }
     let (version, created_at) = match precondition {
         Precondition::None | Precondition::Exists => (Value::Null, Value::Null),
         Precondition::Revision(Some(r)) => (r.version.into(), r.created_at.into()),
