@@ -18,6 +18,19 @@ impl FieldError {
     }
 }
 
+/// Why a request could not be tied to a signed-in user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthFailure {
+    /// No `Authorization: Bearer ...` header.
+    TokenMissing,
+    /// Malformed, wrongly signed, for another audience, or its account is gone or disabled.
+    TokenInvalid,
+    /// Valid once, but past its `exp`: sign in again.
+    TokenExpired,
+    /// Login with a wrong username or password (never says which).
+    InvalidCredentials,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
     RouteNotFound { path: String },
@@ -40,6 +53,11 @@ pub enum Error {
     PreconditionFailed,
     /// Others kept changing the record while this change was being applied; try again.
     ConcurrentUpdate,
+    Unauthenticated(AuthFailure),
+    /// Too many failed logins; the account accepts none for `retry_after` seconds.
+    AccountLocked { retry_after: i64 },
+    /// `JWT_SECRET` is missing or too short: protected routes fail closed. The text is logged.
+    AuthNotConfigured(String),
     /// The database could not be reached or failed; the client may retry.
     DatabaseUnavailable(String),
     /// A bug or an impossible state. The text is logged, never sent.

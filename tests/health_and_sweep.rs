@@ -16,7 +16,7 @@ fn get(path: &str) -> Request {
 #[test]
 fn health_answers_ok_after_a_real_round_trip() {
     let db = Sqlite::migrated();
-    let response = block_on(api::handle(&get("/health"), &db, datetime!(2026-11-26 12:00 UTC)));
+    let response = block_on(api::handle(&get("/health"), &db, datetime!(2026-11-26 12:00 UTC), &Default::default()));
     assert_eq!(response.status, 200);
     let body: serde_json::Value = serde_json::from_slice(&response.body).unwrap();
     assert_eq!(body, serde_json::json!({"status": "ok", "database": "ok"}));
@@ -24,7 +24,7 @@ fn health_answers_ok_after_a_real_round_trip() {
 
 #[test]
 fn health_is_a_503_problem_when_the_database_is_down() {
-    let response = block_on(api::handle(&get("/health"), &Unreachable, datetime!(2026-11-26 12:00 UTC)));
+    let response = block_on(api::handle(&get("/health"), &Unreachable, datetime!(2026-11-26 12:00 UTC), &Default::default()));
     assert_eq!(response.status, 503);
     assert_eq!(response.header_value("content-type"), Some("application/problem+json"));
     assert!(response.log.is_some(), "the cause must reach the operator's log");

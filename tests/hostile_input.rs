@@ -59,12 +59,15 @@ proptest! {
         body in body(),
     ) {
         let api = Api::new();
-        let mut headers = vec![("content-type".to_owned(), content_type.to_owned())];
+        let mut headers = vec![
+            ("content-type".to_owned(), content_type.to_owned()),
+            ("authorization".to_owned(), format!("Bearer {}", api.token)),
+        ];
         if let Some(tag) = if_match {
             headers.push(("if-match".to_owned(), tag));
         }
         let request = panda::api::Request { method, path, query, headers, body };
-        let response = block_on(panda::api::handle(&request, &api.db, api.now));
+        let response = block_on(panda::api::handle(&request, &api.db, api.now, &api.config));
         prop_assert!(response.status < 500, "{} for {:?}", response.status, request);
         if !response.body.is_empty() {
             prop_assert!(serde_json::from_slice::<serde_json::Value>(&response.body).is_ok());

@@ -43,6 +43,21 @@ precondition-failed = The record has changed since you read it (If-Match does no
     .title = Precondition failed
 concurrent-update = The record was being changed by others at the same time. Read it again and retry your change.
     .title = Concurrent update
+token-missing = Sign in first: send the token from POST /v1/auth/token as "Authorization: Bearer <token>".
+    .title = Authentication required
+token-invalid = The token is not valid (or its account is disabled or its password changed). Sign in again.
+    .title = Invalid token
+token-expired = The token has expired. Sign in again.
+    .title = Token expired
+invalid-credentials = The username or password is wrong.
+    .title = Sign-in failed
+account-locked = { $minutes ->
+        [one] Too many failed sign-ins. The account is locked; try again in one minute.
+       *[other] Too many failed sign-ins. The account is locked; try again in { $minutes } minutes.
+    }
+    .title = Account locked
+auth-not-configured = Sign-in is not configured on this server. An administrator has to set its token secret.
+    .title = Authentication not configured
 database-unavailable = The database could not be reached. Try again shortly.
     .title = Service unavailable
 internal-error = Something went wrong on our side. It has been logged; try again or contact support.
@@ -74,6 +89,7 @@ duration-out-of-range = { $field } must be between { $min } and { $max }.
 status-unknown = { $field } must be one of active, attended, cancelled or missed.
 appointment-id-format = { $field } must be a UUID, for example 343d31d4-5993-47ef-a468-7884a467ae80.
 appointment-ends-in-past = { $field } would make this active appointment end in the past. To record what happened, set status to attended or cancelled instead.
+username-format = { $field } must be 1 to 64 letters, digits or . _ - @ characters.
 patient-unknown = There is no patient with NHS number { $nhs_number }; create the patient first.
 limit-out-of-range = { $field } must be a whole number from { $min } to { $max }.
 cursor-invalid = { $field } is not a cursor from this list; start again without it.

@@ -2,6 +2,7 @@
 //! Nothing here knows about the Workers runtime, so every handler runs in native tests.
 
 pub mod appointments;
+pub mod auth;
 pub mod http;
 pub mod input;
 pub mod patients;
@@ -25,17 +26,26 @@ use routes::{Miss, Route};
 /// The OpenAPI 3.1 description of every route, served at `/openapi.json`.
 pub const OPENAPI: &str = include_str!("../../docs/openapi.json");
 
+/// Deployment settings the worker reads from its environment.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// `JWT_SECRET`: signs and verifies tokens; at least 32 bytes, or every protected route fails closed.
+    pub jwt_secret: Option<String>,
+    /// `TOKEN_LIFETIME_SECONDS`: 900 to 3600; 900 when unset.
+    pub token_lifetime: Option<String>,
+}
+
 /// Answers one request. Never panics on any input and never returns a bare 500: every failure
 /// goes through [`problem::render`].
-pub async fn handle(request: &Request, db: &impl Database, now: OffsetDateTime) -> Response {
+pub async fn handle(request: &Request, db: &impl Database, now: OffsetDateTime, config: &Config) -> Response {
     let lang = Lang::default();
-    match dispatch(request, db, now).await {
+    match dispatch(request, db, now, config).await {
         Ok(response) => response,
         Err(error) => problem::render(&error, lang),
     }
 }
 
-async fn dispatch(request: &Request, db: &impl Database, now: OffsetDateTime) -> Result<Response, Error> {
+async fn dispatch(request: &Request, db: &impl Database, now: OffsetDateTime, config: &Config) -> Result<Response, Error> {
     let route = routes::resolve(&request.method, &request.path).map_err(|miss| match miss {
         Miss::NotFound => Error::RouteNotFound { path: request.path.clone() },
         Miss::MethodNotAllowed { allow } => Error::MethodNotAllowed {
@@ -44,7 +54,9 @@ async fn dispatch(request: &Request, db: &impl Database, now: OffsetDateTime) ->
             allow,
         },
     })?;
-    // Authentication plugs in here: every route under /v1 will require a token.
+    if route.requires_authentication() {
+        auth::require_user(request, db, now, config).await?;
+    }
     match route {
         Route::Health => {
             health::check_database(db).await?;
@@ -56,6 +68,7 @@ async fn dispatch(request: &Request, db: &impl Database, now: OffsetDateTime) ->
             body: OPENAPI.as_bytes().to_vec(),
             log: None,
         }),
+        Route::CreateToken => auth::create_token(request, db, now, config).await,
         Route::ListPatients => patients::list(request, db).await,
         Route::CreatePatient => patients::create(request, db, now).await,
         Route::GetPatient(nhs) => patients::get(&nhs, db).await,

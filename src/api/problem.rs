@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::http::Response;
 use crate::domain::status::Status;
-use crate::error::{Error, FieldError};
+use crate::error::{AuthFailure, Error, FieldError};
 use crate::i18n::{self, Arg, Args, Lang};
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
@@ -37,6 +37,11 @@ pub fn render(error: &Error, lang: Lang) -> Response {
         Error::StatusChangeNotAllowed { to } => (409, "status-change-not-allowed", vec![("to", text(to.as_str()))]),
         Error::PreconditionFailed => (412, "precondition-failed", vec![]),
         Error::ConcurrentUpdate => (409, "concurrent-update", vec![]),
+        Error::Unauthenticated(failure) => (401, auth_code(*failure), vec![]),
+        Error::AccountLocked { retry_after } => {
+            (429, "account-locked", vec![("minutes", ((*retry_after + 59) / 60).into())])
+        }
+        Error::AuthNotConfigured(_) => (500, "auth-not-configured", vec![]),
         Error::DatabaseUnavailable(_) => (503, "database-unavailable", vec![]),
         Error::Internal(_) => (500, "internal-error", vec![]),
     };
@@ -56,7 +61,18 @@ pub fn render(error: &Error, lang: Lang) -> Response {
     if let Error::MethodNotAllowed { allow, .. } = error {
         response = response.header("allow", allow.join(", "));
     }
-    if let Error::DatabaseUnavailable(cause) | Error::Internal(cause) = error {
+    if let Error::Unauthenticated(failure) = error {
+        // RFC 6750: say it is a Bearer realm, and whether the token itself was the problem.
+        let challenge = match failure {
+            AuthFailure::TokenInvalid | AuthFailure::TokenExpired => "Bearer error=\"invalid_token\"",
+            AuthFailure::TokenMissing | AuthFailure::InvalidCredentials => "Bearer",
+        };
+        response = response.header("www-authenticate", challenge);
+    }
+    if let Error::AccountLocked { retry_after } = error {
+        response = response.header("retry-after", retry_after.to_string());
+    }
+    if let Error::DatabaseUnavailable(cause) | Error::Internal(cause) | Error::AuthNotConfigured(cause) = error {
         response.log = Some(format!("{code}: {cause}"));
     }
     response
@@ -70,6 +86,15 @@ pub fn final_code(status: Status) -> &'static str {
         Status::Missed => "appointment-missed",
         // Not final; listed so the match is total.
         Status::Active => "appointment-active",
+    }
+}
+
+fn auth_code(failure: AuthFailure) -> &'static str {
+    match failure {
+        AuthFailure::TokenMissing => "token-missing",
+        AuthFailure::TokenInvalid => "token-invalid",
+        AuthFailure::TokenExpired => "token-expired",
+        AuthFailure::InvalidCredentials => "invalid-credentials",
     }
 }
 

@@ -8,6 +8,7 @@ use super::input::percent_decode;
 pub enum Route {
     Health,
     OpenApi,
+    CreateToken,
     ListPatients,
     CreatePatient,
     GetPatient(String),
@@ -20,6 +21,13 @@ pub enum Route {
     UpdateAppointment(String),
 }
 
+impl Route {
+    /// Everything under `/v1` needs a signed-in user, except signing in.
+    pub fn requires_authentication(&self) -> bool {
+        !matches!(self, Route::Health | Route::OpenApi | Route::CreateToken)
+    }
+}
+
 /// One path template and the methods it accepts.
 pub struct PathSpec {
     pub template: &'static str,
@@ -29,6 +37,7 @@ pub struct PathSpec {
 pub const PATHS: &[PathSpec] = &[
     PathSpec { template: "/health", methods: &["GET"] },
     PathSpec { template: "/openapi.json", methods: &["GET"] },
+    PathSpec { template: "/v1/auth/token", methods: &["POST"] },
     PathSpec { template: "/v1/patients", methods: &["GET", "POST"] },
     PathSpec { template: "/v1/patients/{nhs_number}", methods: &["GET", "PATCH", "DELETE"] },
     PathSpec { template: "/v1/patients/{nhs_number}/appointments", methods: &["GET"] },
@@ -53,6 +62,7 @@ pub fn resolve(method: &str, path: &str) -> Result<Route, Miss> {
     let route = match (spec.template, method) {
         ("/health", "GET") => Route::Health,
         ("/openapi.json", "GET") => Route::OpenApi,
+        ("/v1/auth/token", "POST") => Route::CreateToken,
         ("/v1/patients", "GET") => Route::ListPatients,
         ("/v1/patients", "POST") => Route::CreatePatient,
         ("/v1/patients/{nhs_number}", "GET") => Route::GetPatient(param()),

@@ -2,6 +2,7 @@
 //! SQL text. It never imports `worker`; it compiles and tests natively with `cargo test`.
 
 pub mod appointment;
+pub mod auth;
 pub mod appointment_id;
 pub mod db;
 pub mod duration;
@@ -18,3 +19,4 @@ pub mod status;
 pub mod sweep;
 pub mod timestamp;
 pub mod token;
+pub mod user;

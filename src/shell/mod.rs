@@ -20,7 +20,7 @@ fn start() {
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
     let request = read_request(req).await;
-    let response = api::handle(&request, &D1::bind(&env), clock::now()).await;
+    let response = api::handle(&request, &D1::bind(&env), clock::now(), &config(&env)).await;
     if let Some(line) = &response.log {
         console_error!("{} {}: {line}", request.method, request.path);
     }
@@ -39,6 +39,13 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         ),
         Err(e) => console_error!("missed-appointment sweep failed: {e}"),
     }
+}
+
+/// Settings from the environment: `JWT_SECRET` is a secret (`wrangler secret put`, or `.dev.vars`
+/// locally); `TOKEN_LIFETIME_SECONDS` a plain variable in wrangler.toml.
+fn config(env: &Env) -> api::Config {
+    let text = |name: &str| env.var(name).ok().map(|value| value.to_string()).filter(|v| !v.is_empty());
+    api::Config { jwt_secret: text("JWT_SECRET"), token_lifetime: text("TOKEN_LIFETIME_SECONDS") }
 }
 
 async fn read_request(mut req: Request) -> api::Request {

@@ -121,11 +121,16 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
     }
 }
 
-/// The whole API over a migrated SQLite, at a fixed instant, with typed calls.
+/// The whole API over a migrated SQLite, at a fixed instant, with typed calls made as a
+/// signed-in user (unless a call sets its own `authorization` header).
 pub struct Api {
     pub db: Sqlite,
     pub now: time::OffsetDateTime,
+    pub config: panda::api::Config,
+    pub token: String,
 }
+
+pub const TEST_SECRET: &str = "a-test-secret-that-is-long-enough-for-hs256";
 
 /// What a call returned: status, parsed JSON body (Null when empty) and the raw response.
 pub struct Answer {
@@ -160,7 +165,18 @@ impl Answer {
 
 impl Api {
     pub fn new() -> Self {
-        Self { db: Sqlite::migrated(), now: time::macros::datetime!(2026-11-26 12:00 UTC) }
+        let db = Sqlite::migrated();
+        let now = time::macros::datetime!(2026-11-26 12:00 UTC);
+        // A staff account with a hash nobody can match: these tests sign in by token, not password.
+        db.exec(&format!(
+            "INSERT INTO users (id, username, password_hash, created_at, credentials_changed_at)
+             VALUES (1, 'tester', '{}', 0, 0)",
+            panda::domain::password::DUMMY_HASH
+        ));
+        let key = panda::domain::token::SigningKey::from_secret(Some(TEST_SECRET)).unwrap();
+        let token = panda::domain::token::issue(&key, "1", now.unix_timestamp(), 900).unwrap();
+        let config = panda::api::Config { jwt_secret: Some(TEST_SECRET.into()), token_lifetime: None };
+        Self { db, now, config, token }
     }
 
     pub fn call(&self, method: &str, path_and_query: &str, body: Option<serde_json::Value>, headers: &[(&str, &str)]) -> Answer {
@@ -172,13 +188,16 @@ impl Api {
             headers: headers.iter().map(|(n, v)| (n.to_ascii_lowercase(), (*v).to_owned())).collect(),
             body: Vec::new(),
         };
+        if request.header("authorization").is_none() {
+            request.headers.push(("authorization".into(), format!("Bearer {}", self.token)));
+        }
         if let Some(body) = body {
             request.body = serde_json::to_vec(&body).unwrap();
             if request.header("content-type").is_none() {
                 request.headers.push(("content-type".into(), "application/json".into()));
             }
         }
-        let response = block_on(panda::api::handle(&request, &self.db, self.now));
+        let response = block_on(panda::api::handle(&request, &self.db, self.now, &self.config));
         let body = if response.body.is_empty() {
             serde_json::Value::Null
         } else {

@@ -1,0 +1,169 @@
+//! Staff accounts: the SQL the login and every authenticated request run, and the SQL the admin
+//! tool (`npm run user:*`) hands to `wrangler d1 execute`.
+
+use serde::Deserialize;
+
+use super::db::{query_one, Database, DbError, Statement};
+use super::invalid::Invalid;
+
+/// Consecutive failures that lock an account, and for how long.
+pub const MAX_FAILED_ATTEMPTS: i64 = 5;
+pub const LOCK_SECONDS: i64 = 15 * 60;
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct StoredUser {
+    pub id: i64,
+    pub username: String,
+    pub password_hash: String,
+    pub credentials_changed_at: i64,
+    pub failed_attempts: i64,
+    pub locked_until: Option<i64>,
+    pub disabled: i64,
+}
+
+impl StoredUser {
+    pub fn is_disabled(&self) -> bool {
+        self.disabled != 0
+    }
+
+    /// Seconds until the lock ends, if the account is locked at `now`.
+    pub fn locked_for(&self, now: i64) -> Option<i64> {
+        self.locked_until.filter(|until| *until > now).map(|until| until - now)
+    }
+}
+
+const COLUMNS: &str = "id, username, password_hash, credentials_changed_at, failed_attempts, locked_until, disabled";
+
+pub async fn find_by_username(db: &impl Database, username: &str) -> Result<Option<StoredUser>, DbError> {
+    query_one(db, Statement::new(format!("SELECT {COLUMNS} FROM users WHERE username = ?1")).bind(username)).await
+}
+
+pub async fn find_by_id(db: &impl Database, id: i64) -> Result<Option<StoredUser>, DbError> {
+    query_one(db, Statement::new(format!("SELECT {COLUMNS} FROM users WHERE id = ?1")).bind(id)).await
+}
+
+/// Counts a failed login in one statement, so concurrent attempts on any isolate all count.
+/// The fifth consecutive failure locks the account; a failure after an expired lock starts a
+/// new count. Returns when the account is now locked until, if it is.
+pub async fn record_failure(db: &impl Database, id: i64, now: i64) -> Result<Option<i64>, DbError> {
+    #[derive(Deserialize)]
+    struct Lock {
+        locked_until: Option<i64>,
+    }
+    let statement = Statement::new(
+        "UPDATE users
+            SET failed_attempts = CASE WHEN locked_until <= ?2 THEN 1 ELSE failed_attempts + 1 END,
+                locked_until = CASE
+                    WHEN locked_until <= ?2 THEN NULL
+                    WHEN failed_attempts + 1 >= ?3 THEN ?2 + ?4
+                    ELSE locked_until
+                END
+          WHERE id = ?1
+        RETURNING locked_until",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(MAX_FAILED_ATTEMPTS)
+    .bind(LOCK_SECONDS);
+    Ok(query_one::<Lock>(db, statement).await?.and_then(|lock| lock.locked_until))
+}
+
+pub async fn record_success(db: &impl Database, id: i64) -> Result<(), DbError> {
+    let statement = Statement::new(
+        "UPDATE users SET failed_attempts = 0, locked_until = NULL
+          WHERE id = ?1 AND (failed_attempts <> 0 OR locked_until IS NOT NULL)",
+    )
+    .bind(id);
+    db.query(statement).await.map(|_| ())
+}
+
+/// Usernames: 1 to 64 ASCII letters, digits and `.`, `_`, `-`, `@`. Being ASCII, they compare
+/// case-insensitively through SQLite's NOCASE, and need no escaping in SQL.
+pub fn parse_username(input: &str) -> Result<String, Invalid> {
+    let valid = (1..=64).contains(&input.len())
+        && input.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
+    if valid {
+        Ok(input.to_owned())
+    } else {
+        Err(Invalid::new("username-format"))
+    }
+}
+
+/// SQL for the admin tool. Values are checked (a username) or made by PANDA (a PHC hash, whose
+/// alphabet has no quote), and quoted anyway, so the text is safe to run as it is.
+pub mod admin {
+    use super::parse_username;
+    use crate::domain::invalid::Invalid;
+
+    const NOW: &str = "CAST(strftime('%s', 'now') AS INTEGER)";
+
+    fn quote(value: &str) -> String {
+        format!("'{}'", value.replace('\'', "''"))
+    }
+
+    pub fn add(username: &str, password_hash: &str) -> Result<String, Invalid> {
+        let username = parse_username(username)?;
+        Ok(format!(
+            "INSERT INTO users (username, password_hash, created_at, credentials_changed_at) \
+             VALUES ({}, {}, {NOW}, {NOW});",
+            quote(&username),
+            quote(password_hash)
+        ))
+    }
+
+    pub fn set_password(username: &str, password_hash: &str) -> Result<String, Invalid> {
+        let username = parse_username(username)?;
+        Ok(format!(
+            "UPDATE users SET password_hash = {}, credentials_changed_at = {NOW}, failed_attempts = 0, \
+             locked_until = NULL WHERE username = {};",
+            quote(password_hash),
+            quote(&username)
+        ))
+    }
+
+    pub fn set_disabled(username: &str, disabled: bool) -> Result<String, Invalid> {
+        let username = parse_username(username)?;
+        Ok(format!("UPDATE users SET disabled = {} WHERE username = {};", u8::from(disabled), quote(&username)))
+    }
+
+    pub fn remove(username: &str) -> Result<String, Invalid> {
+        let username = parse_username(username)?;
+        Ok(format!("DELETE FROM users WHERE username = {};", quote(&username)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_short_ascii_words() {
+        for good in ["alice", "a.b-c_d@nhs.net", "X"] {
+            assert_eq!(parse_username(good).as_deref(), Ok(good));
+        }
+        for bad in ["", "al ice", "o'brien", "ålice", &"a".repeat(65), "a;DROP"] {
+            assert_eq!(parse_username(bad).unwrap_err().code, "username-format", "{bad}");
+        }
+    }
+
+    #[test]
+    fn admin_sql_refuses_bad_usernames_before_building_any_sql() {
+        assert!(admin::add("x'); DELETE FROM users; --", "$argon2id$x").is_err());
+        assert!(admin::remove("a b").is_err());
+    }
+
+    #[test]
+    fn a_lock_is_only_in_force_before_its_end() {
+        let user = StoredUser {
+            id: 1,
+            username: "a".into(),
+            password_hash: String::new(),
+            credentials_changed_at: 0,
+            failed_attempts: 5,
+            locked_until: Some(100),
+            disabled: 0,
+        };
+        assert_eq!(user.locked_for(40), Some(60));
+        assert_eq!(user.locked_for(100), None);
+    }
+}
