@@ -89,7 +89,8 @@ pub fn parse_username(input: &str) -> Result<String, Invalid> {
     }
 }
 
-/// SQL for the admin tool. Values are checked (a username) or made by PANDA (a PHC hash, whose
+/// SQL for the admin tool. Each statement returns the username it touched, so the tool can tell
+/// "done" from "no such user" (wrangler's local D1 does not report changed rows). Values are checked (a username) or made by PANDA (a PHC hash, whose
 /// alphabet has no quote), and quoted anyway, so the text is safe to run as it is.
 pub mod admin {
     use super::parse_username;
@@ -105,7 +106,7 @@ pub mod admin {
         let username = parse_username(username)?;
         Ok(format!(
             "INSERT INTO users (username, password_hash, created_at, credentials_changed_at) \
-             VALUES ({}, {}, {NOW}, {NOW});",
+             VALUES ({}, {}, {NOW}, {NOW}) RETURNING username;",
             quote(&username),
             quote(password_hash)
         ))
@@ -115,7 +116,7 @@ pub mod admin {
         let username = parse_username(username)?;
         Ok(format!(
             "UPDATE users SET password_hash = {}, credentials_changed_at = {NOW}, failed_attempts = 0, \
-             locked_until = NULL WHERE username = {};",
+             locked_until = NULL WHERE username = {} RETURNING username;",
             quote(password_hash),
             quote(&username)
         ))
@@ -123,12 +124,16 @@ pub mod admin {
 
     pub fn set_disabled(username: &str, disabled: bool) -> Result<String, Invalid> {
         let username = parse_username(username)?;
-        Ok(format!("UPDATE users SET disabled = {} WHERE username = {};", u8::from(disabled), quote(&username)))
+        Ok(format!(
+            "UPDATE users SET disabled = {} WHERE username = {} RETURNING username;",
+            u8::from(disabled),
+            quote(&username)
+        ))
     }
 
     pub fn remove(username: &str) -> Result<String, Invalid> {
         let username = parse_username(username)?;
-        Ok(format!("DELETE FROM users WHERE username = {};", quote(&username)))
+        Ok(format!("DELETE FROM users WHERE username = {} RETURNING username;", quote(&username)))
     }
 }
 

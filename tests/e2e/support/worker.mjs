@@ -2,6 +2,7 @@
 // The server runs in its own process group, and that whole group is stopped afterwards, even when
 // a test fails or the runner is interrupted, so no workerd process outlives the tests.
 import { spawn, execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -56,10 +57,13 @@ async function wrangler(args) {
 }
 
 /**
- * Starts a worker. `vars` become `--var NAME:VALUE` (they override `.dev.vars`).
- * Returns { url, request, d1, logs, stop }.
+ * Starts a worker with a fresh random JWT_SECRET and a signed-in staff user whose token every
+ * `request` sends unless told otherwise (`auth: false`, or an explicit authorization header).
+ * `vars` become `--var NAME:VALUE` (they override `.dev.vars`; `JWT_SECRET: ''` removes it).
+ * Returns { url, request, d1, addUser, login, logs, waitForLog, stop }.
  */
-export async function startWorker({ vars = {} } = {}) {
+export async function startWorker({ vars = {}, signIn = true } = {}) {
+  vars = { JWT_SECRET: randomBytes(48).toString('base64url'), ...vars };
   const persistDir = await mkdtemp(join(tmpdir(), 'panda-e2e-'));
   await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir]);
   const port = await freePort();
@@ -80,8 +84,12 @@ export async function startWorker({ vars = {} } = {}) {
   const worker = {
     url,
     /** fetch relative to the worker, with a JSON body when `json` is given. */
-    async request(path, { method = 'GET', json, headers = {}, body } = {}) {
+    token: null,
+    async request(path, { method = 'GET', json, headers = {}, body, auth = true } = {}) {
       const init = { method, headers: { ...headers } };
+      if (auth && worker.token && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) {
+        init.headers.authorization = `Bearer ${worker.token}`;
+      }
       if (json !== undefined) {
         init.body = JSON.stringify(json);
         init.headers['content-type'] ??= 'application/json';
@@ -99,6 +107,22 @@ export async function startWorker({ vars = {} } = {}) {
       const stdout = await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--json', '--command', sql]);
       const results = JSON.parse(stdout);
       return results[results.length - 1].results;
+    },
+    /** Adds a staff account the way an admin does: `npm run user:add` against this worker's D1. */
+    async addUser(username, password) {
+      await run('bash', [join(ROOT, 'scripts', 'user.sh'), 'add', username, '--persist-to', persistDir], {
+        cwd: ROOT, env: { ...process.env, ...QUIET, PANDA_PASSWORD: password },
+      });
+    },
+    /** Runs another `npm run user:*` action against this worker's D1. */
+    async userAdmin(action, username, password = '') {
+      return run('bash', [join(ROOT, 'scripts', 'user.sh'), action, username, '--persist-to', persistDir], {
+        cwd: ROOT, env: { ...process.env, ...QUIET, PANDA_PASSWORD: password },
+      });
+    },
+    /** POST /v1/auth/token. */
+    async login(username, password) {
+      return worker.request('/v1/auth/token', { method: 'POST', json: { username, password }, auth: false });
     },
     logs: () => output,
     /** Waits until the server's output matches `pattern` (log lines can lag the response). */
@@ -134,6 +158,13 @@ export async function startWorker({ vars = {} } = {}) {
       throw new Error(`wrangler dev did not become healthy in time:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  if (signIn) {
+    const password = randomBytes(18).toString('base64url');
+    await worker.addUser('e2e-staff', password);
+    const answer = await worker.login('e2e-staff', password);
+    if (answer.status !== 200) throw new Error(`could not sign in: ${answer.text}`);
+    worker.token = answer.body.access_token;
   }
   return worker;
 }
