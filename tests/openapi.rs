@@ -225,3 +225,126 @@ fn every_problem_example_carries_the_texts_panda_sends() {
     }
     assert!(checked > 20, "only {checked} problem examples found");
 }
+
+/// The routes' sample paths, as `routes::resolve` would see a request for each documented operation.
+fn sample_path(template: &str) -> String {
+    template.replace("{nhs_number}", "9434765919").replace("{id}", "343d31d4-5993-47ef-a468-7884a467ae80")
+}
+
+/// The problem codes among an operation's examples for one status (following `$ref`s).
+fn example_codes(doc: &Value, operation: &Value, status: &str) -> Vec<String> {
+    let response = resolve(doc, &operation["responses"][status]);
+    response["content"]["application/problem+json"]["examples"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(_, example)| example["value"]["code"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn protected_operations_require_a_bearer_token_and_public_ones_do_not() {
+    let doc = document();
+    assert_eq!(doc["security"], serde_json::json!([{"bearerAuth": []}]), "bearer tokens are the default");
+    let scheme = &doc["components"]["securitySchemes"]["bearerAuth"];
+    assert_eq!((scheme["type"].as_str(), scheme["scheme"].as_str()), (Some("http"), Some("bearer")));
+    for (template, method, operation) in operations(&doc) {
+        let name = format!("{} {template}", method.to_uppercase());
+        let route = panda::api::routes::resolve(&method.to_uppercase(), &sample_path(&template))
+            .unwrap_or_else(|miss| panic!("{name}: {miss:?}"));
+        if route.requires_authentication() {
+            assert!(operation.get("security").is_none(), "{name}: protected, so it keeps the default security");
+            let mut unauthorized = example_codes(&doc, operation, "401");
+            unauthorized.sort();
+            assert_eq!(unauthorized, ["token-expired", "token-invalid", "token-missing"], "{name} 401");
+            let server = example_codes(&doc, operation, "500");
+            assert!(server.iter().any(|c| c == "auth-not-configured"), "{name}: 500 without auth-not-configured");
+            assert!(server.iter().any(|c| c == "internal-error"), "{name}: 500 without internal-error");
+        } else {
+            assert_eq!(operation["security"], serde_json::json!([]), "{name}: public, so it says so");
+            assert!(!example_codes(&doc, operation, "401").iter().any(|c| c.starts_with("token-")), "{name}");
+        }
+    }
+}
+
+mod support;
+
+/// The authentication examples are what PANDA answers: each documented request is replayed
+/// through `api::handle` and its status, body and auth headers compared with the example.
+#[test]
+fn the_authentication_examples_are_real_responses() {
+    const EXAMPLE_SECRET: &str = "an-example-secret-for-docs-openapi-json-only";
+    let doc = document();
+    let token_op = &doc["paths"]["/v1/auth/token"]["post"];
+    let example = |status: &str, name: &str| -> Value {
+        let content = &resolve(&doc, &token_op["responses"][status])["content"];
+        let media = if status == "200" { "application/json" } else { "application/problem+json" };
+        content[media]["examples"][name]["value"].clone()
+    };
+    let component = |response: &str, name: &str| -> Value {
+        let content = &doc["components"]["responses"][response]["content"];
+        content["application/problem+json"]["examples"][name]["value"].clone()
+    };
+    let expect = |answer: &support::Answer, status: u16, documented: Value| {
+        assert_eq!((answer.status, &answer.body), (status, &documented));
+    };
+    let request = token_op["requestBody"]["content"]["application/json"]["examples"]["alice"]["value"].clone();
+    let password = request["password"].as_str().expect("example password").to_owned();
+
+    let mut api = support::Api::new();
+    api.now = time::OffsetDateTime::from_unix_timestamp(1_746_090_000).expect("instant");
+    api.config.jwt_secret = Some(EXAMPLE_SECRET.into());
+    let hash = panda::domain::password::hash(&password).expect("hash");
+    api.db.exec(&format!("UPDATE users SET username = 'alice', password_hash = '{hash}' WHERE id = 1"));
+    let sign_in = |api: &support::Api, body: Value| {
+        api.call("POST", "/v1/auth/token", Some(body), &[("authorization", "")])
+    };
+
+    let ok = sign_in(&api, request.clone());
+    expect(&ok, 200, example("200", "signed-in"));
+    assert_eq!(ok.header("cache-control"), Some("no-store"));
+    let token = ok.body["access_token"].as_str().expect("token").to_owned();
+    assert_eq!(doc["components"]["schemas"]["TokenResponse"]["properties"]["access_token"]["examples"][0], token);
+
+    let mut wrong = request.clone();
+    wrong["password"] = "Tr0ub4dor&3".into();
+    let refused = sign_in(&api, wrong.clone());
+    expect(&refused, 401, example("401", "invalid-credentials"));
+    assert_eq!(refused.header("www-authenticate"), Some("Bearer"));
+
+    let invalid = sign_in(&api, serde_json::json!({"username": 5, "remember_me": true}));
+    expect(&invalid, 422, example("422", "missing-and-wrong-types"));
+    expect(&sign_in(&api, Value::String("alice".into())), 422, example("422", "not-an-object"));
+
+    for _ in 0..3 {
+        assert_eq!(sign_in(&api, wrong.clone()).status, 401);
+    }
+    let locked = sign_in(&api, wrong.clone());
+    expect(&locked, 429, example("429", "account-locked"));
+    assert_eq!(locked.header("retry-after"), Some("900"));
+    api.now += time::Duration::seconds(870);
+    let still = sign_in(&api, request.clone());
+    expect(&still, 429, example("429", "still-locked"));
+    assert_eq!(still.header("retry-after"), Some("30"));
+
+    let call = |api: &support::Api, authorization: &str| {
+        api.call("GET", "/v1/patients", None, &[("authorization", authorization)])
+    };
+    let invalid_token = Some("Bearer error=\"invalid_token\"");
+    let missing = call(&api, "");
+    expect(&missing, 401, component("Unauthorized", "token-missing"));
+    assert_eq!(missing.header("www-authenticate"), Some("Bearer"));
+    let tampered = call(&api, &format!("Bearer {token}x"));
+    expect(&tampered, 401, component("Unauthorized", "token-invalid"));
+    assert_eq!(tampered.header("www-authenticate"), invalid_token);
+    assert_eq!(call(&api, &format!("Bearer {token}")).status, 200, "870 s into a 900 s token");
+    api.now += time::Duration::minutes(5);
+    let expired = call(&api, &format!("Bearer {token}"));
+    expect(&expired, 401, component("Unauthorized", "token-expired"));
+    assert_eq!(expired.header("www-authenticate"), invalid_token);
+
+    api.config.jwt_secret = Some("too-short".into());
+    let documented = component("InternalErrorOrAuthNotConfigured", "auth-not-configured");
+    expect(&call(&api, &format!("Bearer {token}")), 500, documented.clone());
+    expect(&sign_in(&api, request), 500, documented);
+}
