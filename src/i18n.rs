@@ -41,8 +41,8 @@ impl From<usize> for Arg {
 
 pub type Args = Vec<(&'static str, Arg)>;
 
-/// The languages PANDA speaks; the first is the default.
-pub const LOCALES: &[(&str, &str)] = &[("en-GB", include_str!("../locales/en-GB/panda.ftl"))];
+// `LOCALES`: every `locales/<tag>/panda.ftl`, found by build.rs; the first is the default (en-GB).
+include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 
 struct Locale {
     id: LanguageIdentifier,
@@ -73,6 +73,54 @@ pub struct Lang(usize);
 impl Lang {
     pub fn tag(self) -> String {
         CATALOGUE.get(self.0).map_or_else(|| "en-GB".to_owned(), |l| l.id.to_string())
+    }
+}
+
+/// Chooses the response language from an `Accept-Language` header (RFC 9110 section 12.5.4):
+/// ranges in order of their q-value (ties keep header order), each matched exactly (`fr-CA` to a
+/// `fr-CA` folder) or else by its language alone (`fr-CA` to `fr`, `en-US` to `en-GB`); `q=0`
+/// means "not this one"; anything unparseable is skipped. Never fails: no match means en-GB.
+pub fn negotiate(accept_language: Option<&str>) -> Lang {
+    let Some(header) = accept_language else { return Lang::default() };
+    let mut ranges: Vec<(u16, LanguageIdentifier)> = header
+        .split(',')
+        .take(32) // a header longer than this is not a person's preference list
+        .filter_map(|item| {
+            let mut parts = item.split(';');
+            let tag = parts.next()?.trim();
+            let mut quality = 1000;
+            for param in parts {
+                let (name, value) = param.split_once('=')?;
+                if name.trim().eq_ignore_ascii_case("q") {
+                    quality = parse_quality(value.trim())?;
+                }
+            }
+            let id = if tag == "*" { CATALOGUE.first()?.id.clone() } else { tag.parse().ok()? };
+            (quality > 0).then_some((quality, id))
+        })
+        .collect();
+    ranges.sort_by(|a, b| b.0.cmp(&a.0));
+    ranges
+        .iter()
+        .find_map(|(_, wanted)| {
+            CATALOGUE.iter().position(|l| l.id == *wanted).or_else(|| {
+                CATALOGUE.iter().position(|l| l.id.language == wanted.language)
+            })
+        })
+        .map_or_else(Lang::default, Lang)
+}
+
+/// A q-value, `0` to `1` with at most three decimals, as thousandths.
+fn parse_quality(value: &str) -> Option<u16> {
+    let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
+    if fraction.len() > 3 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let thousandths = format!("{fraction:0<3}").parse::<u16>().ok()?;
+    match whole {
+        "0" => Some(thousandths),
+        "1" if thousandths == 0 => Some(1000),
+        _ => None,
     }
 }
 
@@ -108,7 +156,11 @@ fn to_fluent(args: &Args) -> FluentArgs<'_> {
 
 /// Every message id in the default language, for the completeness tests.
 pub fn default_ids() -> Vec<String> {
-    let (_, source) = LOCALES[0];
+    ids(LOCALES[0].1)
+}
+
+/// The message ids of one Fluent source, in order.
+pub fn ids(source: &str) -> Vec<String> {
     source
         .lines()
         .filter(|line| line.starts_with(|c: char| c.is_ascii_lowercase()))
@@ -137,6 +189,55 @@ mod tests {
     #[test]
     fn titles_come_from_the_title_attribute() {
         assert_eq!(message(Lang::default(), "route-not-found", Some("title"), &vec![]), "Not found");
+    }
+
+    /// Negotiation cases: `Accept-Language` header, the language chosen. Adding a language means
+    /// adding its folder under `locales/` and a row here.
+    const NEGOTIATION: &[(Option<&str>, &str)] = &[
+        (None, "en-GB"),
+        (Some("en-GB"), "en-GB"),
+        (Some("en-US"), "en-GB"),
+        (Some("cy"), "cy"),
+        (Some("CY-gb"), "cy"),
+        (Some("fr-CA"), "fr"),
+        (Some("fr"), "fr"),
+        (Some("de-DE-1996"), "de"),
+        (Some("de-AT"), "de"),
+        (Some("es-MX,es;q=0.9,en;q=0.8"), "es"),
+        (Some("de;q=0.9, cy;q=1"), "cy"),
+        (Some("ja, de;q=0.5"), "de"),
+        (Some("ja"), "en-GB"),
+        (Some("*"), "en-GB"),
+        (Some("fr;q=0"), "en-GB"),
+        (Some("fr;q=0, de"), "de"),
+        (Some("fr;q=0.5, es;q=0.50"), "fr"),
+        (Some("fr;q=0.001, es;q=0"), "fr"),
+    ];
+
+    #[test]
+    fn accept_language_picks_the_best_language_we_speak() {
+        for (header, expected) in NEGOTIATION {
+            assert_eq!(negotiate(*header).tag(), *expected, "Accept-Language: {header:?}");
+        }
+    }
+
+    #[test]
+    fn malformed_accept_language_headers_fall_back_quietly() {
+        let long = "x".repeat(10_000);
+        let many = "fr;q=0.1,".repeat(1000);
+        for header in [";;;q=abc,,", "fr;q=2", "fr;q=0.5.5", "fr;q=", "fr;q=-1", "\0", "de-;q=1", ",", "", long.as_str(), "q=1"] {
+            assert_eq!(negotiate(Some(header)).tag(), "en-GB", "{header:?}");
+        }
+        assert_eq!(negotiate(Some("fr;q=abc, de;q=0.1")).tag(), "de", "a bad range is skipped, not fatal");
+        assert_eq!(negotiate(Some(&many)).tag(), "fr");
+    }
+
+    #[test]
+    fn every_shipped_language_is_reachable_by_its_own_tag() {
+        for (tag, _) in LOCALES {
+            assert_eq!(negotiate(Some(tag)).tag(), *tag);
+        }
+        assert!(LOCALES.len() >= 5, "en-GB, cy, fr, de and es at least");
     }
 
     #[test]

@@ -68,3 +68,111 @@ fn every_problem_message_has_a_title() {
         assert_ne!(title, id, "{id} has no .title");
     }
 }
+
+mod every_language {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use fluent_syntax::ast::{Entry, Expression, InlineExpression, Pattern, PatternElement};
+
+    /// Message id (or `id.attribute`) to the variables it uses.
+    type Shape = BTreeMap<String, BTreeSet<String>>;
+
+    fn variables_in_pattern(pattern: &Pattern<&str>, out: &mut BTreeSet<String>) {
+        for element in &pattern.elements {
+            if let PatternElement::Placeable { expression } = element {
+                variables_in_expression(expression, out);
+            }
+        }
+    }
+
+    fn variables_in_expression(expression: &Expression<&str>, out: &mut BTreeSet<String>) {
+        match expression {
+            Expression::Inline(inline) => variables_in_inline(inline, out),
+            Expression::Select { selector, variants } => {
+                variables_in_inline(selector, out);
+                for variant in variants {
+                    variables_in_pattern(&variant.value, out);
+                }
+            }
+        }
+    }
+
+    fn variables_in_inline(inline: &InlineExpression<&str>, out: &mut BTreeSet<String>) {
+        match inline {
+            InlineExpression::VariableReference { id } => {
+                out.insert(id.name.to_owned());
+            }
+            InlineExpression::FunctionReference { arguments, .. } => {
+                for argument in &arguments.positional {
+                    variables_in_inline(argument, out);
+                }
+            }
+            InlineExpression::Placeable { expression } => variables_in_expression(expression, out),
+            _ => {}
+        }
+    }
+
+    fn shape(tag: &str, source: &str) -> Shape {
+        let resource = fluent_syntax::parser::parse(source).unwrap_or_else(|(_, errors)| panic!("{tag}: {errors:?}"));
+        let mut shape = Shape::new();
+        for entry in resource.body {
+            if let Entry::Message(message) = entry {
+                let mut vars = BTreeSet::new();
+                if let Some(value) = &message.value {
+                    variables_in_pattern(value, &mut vars);
+                }
+                shape.insert(message.id.name.to_owned(), vars);
+                for attribute in &message.attributes {
+                    let mut vars = BTreeSet::new();
+                    variables_in_pattern(&attribute.value, &mut vars);
+                    shape.insert(format!("{}.{}", message.id.name, attribute.id.name), vars);
+                }
+            }
+        }
+        shape
+    }
+
+    #[test]
+    fn every_language_has_every_message_with_the_same_variables() {
+        let (_, english) = panda::i18n::LOCALES[0];
+        let expected = shape("en-GB", english);
+        for (tag, source) in &panda::i18n::LOCALES[1..] {
+            let actual = shape(tag, source);
+            let missing: Vec<_> = expected.keys().filter(|k| !actual.contains_key(*k)).collect();
+            let extra: Vec<_> = actual.keys().filter(|k| !expected.contains_key(*k)).collect();
+            assert!(missing.is_empty(), "{tag} lacks {missing:?}");
+            assert!(extra.is_empty(), "{tag} has messages the code never uses: {extra:?}");
+            for (id, vars) in &expected {
+                assert_eq!(&actual[id], vars, "{tag} {id} must use exactly the variables of en-GB");
+            }
+        }
+    }
+
+    #[test]
+    fn every_message_formats_in_every_language_without_errors() {
+        use fluent_bundle::{FluentArgs, FluentBundle, FluentResource};
+        for (tag, source) in panda::i18n::LOCALES {
+            let resource = FluentResource::try_new((*source).to_owned()).unwrap_or_else(|_| panic!("{tag} parses"));
+            let mut bundle = FluentBundle::new(vec![tag.parse().unwrap()]);
+            bundle.set_use_isolating(false);
+            bundle.add_resource(resource).unwrap();
+            let mut args = FluentArgs::new();
+            for name in ["field", "path", "method", "allow", "expected", "nhs_number", "id", "to"] {
+                args.set(name, "x");
+            }
+            for name in ["line", "column", "limit", "count", "minutes", "max", "min"] {
+                args.set(name, 3);
+            }
+            for id in panda::i18n::ids(source) {
+                let message = bundle.get_message(&id).unwrap();
+                let patterns = message.value().into_iter().chain(message.attributes().map(|a| a.value()));
+                for pattern in patterns {
+                    let mut errors = Vec::new();
+                    let text = bundle.format_pattern(pattern, Some(&args), &mut errors);
+                    assert!(errors.is_empty(), "{tag} {id}: {errors:?}");
+                    assert!(!text.trim().is_empty(), "{tag} {id} is empty");
+                }
+            }
+        }
+    }
+}

@@ -18,7 +18,7 @@ use crate::domain::health;
 use crate::domain::page::{self, DEFAULT_LIMIT};
 use crate::domain::revision::Revision;
 use crate::error::Error;
-use crate::i18n::Lang;
+use crate::i18n;
 pub use http::{Request, Response};
 use input::Fields;
 use routes::{Miss, Route};
@@ -38,7 +38,7 @@ pub struct Config {
 /// Answers one request. Never panics on any input and never returns a bare 500: every failure
 /// goes through [`problem::render`].
 pub async fn handle(request: &Request, db: &impl Database, now: OffsetDateTime, config: &Config) -> Response {
-    let lang = Lang::default();
+    let lang = i18n::negotiate(request.header("accept-language"));
     match dispatch(request, db, now, config).await {
         Ok(response) => response,
         Err(error) => problem::render(&error, lang),
