@@ -265,9 +265,11 @@ fn the_sql_status_rule_agrees_with_the_rust_one() {
     for (offset, stored) in [(-7200, "active"), (-5400, "active"), (-5399, "active"), (3600, "active"), (-7200, "cancelled")] {
         let start = now + offset;
         api.db.exec(&format!(
-            "INSERT INTO appointments (id, patient, status, starts_at, utc_offset, duration_minutes, clinician,
-             department, postcode, created_at, updated_at)
-             VALUES ('{stored}{offset}', '{PATIENT}', '{stored}', {start}, 0, 90, 'c', 'd', 'SW1A 1AA', 0, 0)"
+            "INSERT OR IGNORE INTO clinicians (id, name, created_at) VALUES (1, 'c', 0);
+             INSERT OR IGNORE INTO departments (id, name, created_at) VALUES (1, 'd', 0);
+             INSERT INTO appointments (id, patient, status, starts_at, utc_offset, duration_minutes, clinician_id,
+             department_id, postcode, created_at, updated_at)
+             VALUES ('{stored}{offset}', '{PATIENT}', '{stored}', {start}, 0, 90, 1, 1, 'SW1A 1AA', 0, 0)"
         ));
         let read: String = api
             .db
@@ -309,7 +311,7 @@ fn every_appointment_list_uses_an_index_in_page_order() {
     for (name, filter) in filters {
         let plan = plan_for(filter);
         assert!(plan.iter().any(|l| l.contains("USING INDEX appointments_by_")), "{name}: {plan:?}");
-        assert!(!plan.iter().any(|l| l == "SCAN appointments"), "{name}: full table scan in {plan:?}");
+        assert!(!plan.iter().any(|l| l.starts_with("SCAN ")), "{name}: a full scan in {plan:?}");
         assert!(!plan.iter().any(|l| l.contains("TEMP B-TREE")), "{name}: sorts instead of reading in order: {plan:?}");
     }
 }

@@ -34,14 +34,16 @@ fn health_is_a_503_problem_when_the_database_is_down() {
 fn seed(db: &Sqlite, n: i64, first_start: i64, status: &str) {
     db.exec(
         "INSERT OR IGNORE INTO patients (nhs_number, name, date_of_birth, postcode, created_at, updated_at)
-         VALUES ('9434765919', 'Test Patient', '1990-01-01', 'SW1A 1AA', 0, 0);",
+         VALUES ('9434765919', 'Test Patient', '1990-01-01', 'SW1A 1AA', 0, 0);
+         INSERT OR IGNORE INTO clinicians (id, name, created_at) VALUES (1, 'Dr Who', 0);
+         INSERT OR IGNORE INTO departments (id, name, created_at) VALUES (1, 'oncology', 0);",
     );
     db.exec(&format!(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < {n})
          INSERT INTO appointments (id, patient, status, starts_at, utc_offset, duration_minutes,
-                                   clinician, department, postcode, created_at, updated_at)
+                                   clinician_id, department_id, postcode, created_at, updated_at)
          SELECT '{status}-' || i, '9434765919', '{status}', {first_start} + i * 60, 0, 30,
-                'Dr Who', 'oncology', 'SW1A 1AA', 0, 0 FROM n;"
+                1, 1, 'SW1A 1AA', 0, 0 FROM n;"
     ));
 }
 

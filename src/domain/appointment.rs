@@ -86,12 +86,29 @@ pub fn parse_time(input: &str) -> Result<Timestamp, Invalid> {
     }
 }
 
-fn columns() -> String {
+/// An appointment as the API shows it: effective status, and clinician and department by name.
+fn select() -> String {
     format!(
-        "id, patient, {} AS status, starts_at, utc_offset, duration_minutes, clinician, department, postcode,
-         version, created_at, updated_at",
+        "SELECT a.id, a.patient, {} AS status, a.starts_at, a.utc_offset, a.duration_minutes,
+                c.name AS clinician, d.name AS department, a.postcode, a.version, a.created_at, a.updated_at
+           FROM appointments a
+           JOIN clinicians c ON c.id = a.clinician_id
+           JOIN departments d ON d.id = a.department_id",
         effective_status_sql(1)
     )
+}
+
+/// Makes sure a clinician of this name exists; a name seen for the first time becomes a row.
+fn ensure_clinician(name: &str, now: i64) -> Statement {
+    Statement::new("INSERT INTO clinicians (name, created_at) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING")
+        .bind(name)
+        .bind(now)
+}
+
+fn ensure_department(name: &str, now: i64) -> Statement {
+    Statement::new("INSERT INTO departments (name, created_at) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING")
+        .bind(name)
+        .bind(now)
 }
 
 #[derive(Deserialize)]
@@ -142,14 +159,17 @@ fn one(rows: Vec<super::db::Row>) -> Result<Option<Appointment>, Error> {
     Ok(all(rows)?.into_iter().next())
 }
 
+/// Books an appointment. New clinician and department names are recorded in the same atomic
+/// batch, so a refused appointment leaves no trace.
 pub async fn create(db: &impl Database, new: &NewAppointment, now: i64) -> Result<Appointment, Error> {
-    let statement = Statement::new(format!(
+    let insert = Statement::new(
         "INSERT INTO appointments (id, patient, status, starts_at, utc_offset, duration_minutes,
-                                   clinician, department, postcode, created_at, updated_at)
-         VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?1, ?1)
-         RETURNING {}",
-        columns()
-    ))
+                                   clinician_id, department_id, postcode, created_at, updated_at)
+         VALUES (?2, ?3, ?4, ?5, ?6, ?7,
+                 (SELECT id FROM clinicians WHERE name = ?8),
+                 (SELECT id FROM departments WHERE name = ?9),
+                 ?10, ?1, ?1)",
+    )
     .bind(now)
     .bind(new.id.as_str())
     .bind(new.patient.as_str())
@@ -160,8 +180,16 @@ pub async fn create(db: &impl Database, new: &NewAppointment, now: i64) -> Resul
     .bind(new.clinician.as_str())
     .bind(new.department.as_str())
     .bind(new.postcode.as_str());
-    match db.query(statement).await {
-        Ok(rows) => one(rows)?.ok_or_else(|| Error::Internal("INSERT returned no row".into())),
+    let read_back = Statement::new(format!("{} WHERE a.id = ?2", select())).bind(now).bind(new.id.as_str());
+    let batch = vec![
+        ensure_clinician(new.clinician.as_str(), now),
+        ensure_department(new.department.as_str(), now),
+        insert,
+        read_back,
+    ];
+    match db.batch(batch).await {
+        Ok(mut results) => one(results.pop().unwrap_or_default())?
+            .ok_or_else(|| Error::Internal("the new appointment did not read back".into())),
         Err(DbError::UniqueViolation(_)) => Err(Error::AppointmentExists { id: new.id.as_str().to_owned() }),
         Err(DbError::ForeignKeyViolation(_)) => Err(Error::Validation(vec![FieldError::new(
             "patient",
@@ -173,7 +201,7 @@ pub async fn create(db: &impl Database, new: &NewAppointment, now: i64) -> Resul
 
 pub async fn get(db: &impl Database, id: &AppointmentId, now: i64) -> Result<Appointment, Error> {
     let statement =
-        Statement::new(format!("SELECT {} FROM appointments WHERE id = ?2", columns())).bind(now).bind(id.as_str());
+        Statement::new(format!("{} WHERE a.id = ?2", select())).bind(now).bind(id.as_str());
     one(db.query(statement).await?)?.ok_or_else(|| Error::AppointmentNotFound { id: id.as_str().to_owned() })
 }
 
@@ -221,35 +249,37 @@ pub fn list_statement(filter: &Filter, after: Option<&After>, limit: u32, now: i
         statement.params.len()
     };
     if let Some(patient) = &filter.patient {
-        conditions.push(format!("patient = ?{}", param(&mut statement, patient.as_str().into())));
+        conditions.push(format!("a.patient = ?{}", param(&mut statement, patient.as_str().into())));
     }
     if let Some(clinician) = &filter.clinician {
-        conditions.push(format!("clinician = ?{}", param(&mut statement, clinician.as_str().into())));
+        let name = param(&mut statement, clinician.as_str().into());
+        conditions.push(format!("a.clinician_id = (SELECT id FROM clinicians WHERE name = ?{name})"));
     }
     if let Some(department) = &filter.department {
-        conditions.push(format!("department = ?{}", param(&mut statement, department.as_str().into())));
+        let name = param(&mut statement, department.as_str().into());
+        conditions.push(format!("a.department_id = (SELECT id FROM departments WHERE name = ?{name})"));
     }
     if let Some(status) = filter.status {
         let status_param = param(&mut statement, status.as_str().into());
         conditions.push(effective_status_condition(status, 1, status_param));
     }
     if let Some(from) = &filter.from {
-        conditions.push(format!("starts_at >= ?{}", param(&mut statement, from.unix_seconds().into())));
+        conditions.push(format!("a.starts_at >= ?{}", param(&mut statement, from.unix_seconds().into())));
     }
     if let Some(to) = &filter.to {
-        conditions.push(format!("starts_at < ?{}", param(&mut statement, to.unix_seconds().into())));
+        conditions.push(format!("a.starts_at < ?{}", param(&mut statement, to.unix_seconds().into())));
     }
     let (after_start, after_id) = after.map_or((i64::MIN, ""), |a| (a.starts_at, a.id.as_str()));
     let start = param(&mut statement, after_start.into());
     let id = param(&mut statement, after_id.into());
-    conditions.push(format!("(starts_at, id) > (?{start}, ?{id})"));
+    conditions.push(format!("(a.starts_at, a.id) > (?{start}, ?{id})"));
     let limit_param = param(&mut statement, (limit + 1).into());
     statement.sql = format!(
-        "SELECT {} FROM appointments
+        "{}
           WHERE {}
-          ORDER BY starts_at, id
+          ORDER BY a.starts_at, a.id
           LIMIT ?{limit_param}",
-        columns(),
+        select(),
         conditions.join("\n            AND ")
     );
     statement
@@ -303,27 +333,35 @@ pub async fn update(
             let field = if changes.time.is_some() { "time" } else { "duration" };
             return Err(Error::invalid(field, Invalid::new("appointment-ends-in-past")));
         }
-        let statement = Statement::new(format!(
+        let clinician = changes.clinician.as_ref().map_or(current.clinician.as_str(), FreeText::as_str);
+        let department = changes.department.as_ref().map_or(current.department.as_str(), FreeText::as_str);
+        let update = Statement::new(
             "UPDATE appointments
                 SET status = ?3, starts_at = ?4, utc_offset = ?5, duration_minutes = ?6,
-                    clinician = ?7, department = ?8, postcode = ?9,
-                    version = version + 1, updated_at = ?1
+                    clinician_id = (SELECT id FROM clinicians WHERE name = ?7),
+                    department_id = (SELECT id FROM departments WHERE name = ?8),
+                    postcode = ?9, version = version + 1, updated_at = ?1
               WHERE id = ?2 AND version = ?10 AND status = 'active' AND ends_at > ?1
-            RETURNING {}",
-            columns()
-        ))
+            RETURNING id",
+        )
         .bind(now)
         .bind(id.as_str())
         .bind(changes.status.unwrap_or(current.status).as_str())
         .bind(time.unix_seconds())
         .bind(i64::from(time.offset_seconds()))
         .bind(duration.minutes())
-        .bind(changes.clinician.as_ref().map_or(current.clinician.as_str(), FreeText::as_str))
-        .bind(changes.department.as_ref().map_or(current.department.as_str(), FreeText::as_str))
+        .bind(clinician)
+        .bind(department)
         .bind(changes.postcode.as_ref().map_or(current.postcode.as_str(), Postcode::as_str))
         .bind(current.revision.version);
-        if let Some(updated) = one(db.query(statement).await?)? {
-            return Ok(updated);
+        let read_back = Statement::new(format!("{} WHERE a.id = ?2", select())).bind(now).bind(id.as_str());
+        let results = db
+            .batch(vec![ensure_clinician(clinician, now), ensure_department(department, now), update, read_back])
+            .await?;
+        let updated = results.get(2).is_some_and(|rows| !rows.is_empty());
+        if updated {
+            return one(results.into_iter().nth(3).unwrap_or_default())?
+                .ok_or_else(|| Error::Internal("the updated appointment did not read back".into()));
         }
         // Someone else wrote in between. With an ETag in If-Match the client's view is now stale;
         // otherwise the change is re-checked against what is there now.

@@ -51,10 +51,12 @@ test('the cron handler marks ended active appointments as missed', async () => {
   await worker.d1(`
     INSERT INTO patients (nhs_number, name, date_of_birth, postcode, created_at, updated_at)
       VALUES ('9434765919', 'Cron Test', '1990-01-01', 'SW1A 1AA', ${now}, ${now});
+    INSERT INTO clinicians (id, name, created_at) VALUES (1, 'Dr A', ${now});
+    INSERT INTO departments (id, name, created_at) VALUES (1, 'oncology', ${now});
     INSERT INTO appointments (id, patient, status, starts_at, utc_offset, duration_minutes,
-                              clinician, department, postcode, created_at, updated_at)
-      VALUES ('ended', '9434765919', 'active', ${now - 7200}, 0, 60, 'Dr A', 'oncology', 'SW1A 1AA', ${now}, ${now}),
-             ('future', '9434765919', 'active', ${now + 7200}, 0, 60, 'Dr A', 'oncology', 'SW1A 1AA', ${now}, ${now});`);
+                              clinician_id, department_id, postcode, created_at, updated_at)
+      VALUES ('ended', '9434765919', 'active', ${now - 7200}, 0, 60, 1, 1, 'SW1A 1AA', ${now}, ${now}),
+             ('future', '9434765919', 'active', ${now + 7200}, 0, 60, 1, 1, 'SW1A 1AA', ${now}, ${now});`);
   assert.equal(await triggerCron(worker), 200);
   const rows = await worker.d1('SELECT id, status FROM appointments ORDER BY id');
   assert.deepEqual(rows, [{ id: 'ended', status: 'missed' }, { id: 'future', status: 'active' }]);

@@ -15,20 +15,32 @@ pub struct Sqlite {
 
 impl Sqlite {
     pub fn migrated() -> Self {
+        let db = Self::empty();
+        db.apply_migrations(|_| true);
+        db
+    }
+
+    /// A database with foreign keys on and no schema yet.
+    pub fn empty() -> Self {
         let conn = rusqlite::Connection::open_in_memory().expect("open SQLite");
         // D1 enforces foreign keys; plain SQLite needs to be told.
         conn.execute_batch("PRAGMA foreign_keys = ON;").expect("enable foreign keys");
+        Self { conn }
+    }
+
+    /// Applies, in file-name order, the migrations whose file name passes `wanted`.
+    pub fn apply_migrations(&self, wanted: impl Fn(&str) -> bool) {
         let mut files: Vec<_> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
             .expect("read migrations/")
             .map(|entry| entry.expect("migration entry").path())
             .filter(|path| path.extension().is_some_and(|e| e == "sql"))
+            .filter(|path| wanted(&path.file_name().unwrap().to_string_lossy()))
             .collect();
         files.sort();
         for file in files {
             let sql = std::fs::read_to_string(&file).expect("read migration");
-            conn.execute_batch(&sql).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            self.conn.execute_batch(&sql).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         }
-        Self { conn }
     }
 
     /// Runs raw SQL for test setup and inspection.
@@ -165,7 +177,11 @@ impl Answer {
 
 impl Api {
     pub fn new() -> Self {
-        let db = Sqlite::migrated();
+        Self::with_db(Sqlite::migrated())
+    }
+
+    /// The API over a database already migrated (and perhaps filled) by the caller.
+    pub fn with_db(db: Sqlite) -> Self {
         let now = time::macros::datetime!(2026-11-26 12:00 UTC);
         // A staff account with a hash nobody can match: these tests sign in by token, not password.
         db.exec(&format!(
