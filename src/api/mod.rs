@@ -8,6 +8,7 @@ pub mod input;
 pub mod patients;
 pub mod problem;
 pub mod routes;
+pub mod stats;
 
 use serde::Serialize;
 use serde_json::json;
@@ -17,6 +18,7 @@ use crate::domain::db::Database;
 use crate::domain::health;
 use crate::domain::page::{self, DEFAULT_LIMIT};
 use crate::domain::revision::Revision;
+use crate::domain::stats::GroupBy;
 use crate::error::Error;
 use crate::i18n;
 pub use http::{Request, Response};
@@ -79,6 +81,9 @@ async fn dispatch(request: &Request, db: &impl Database, now: OffsetDateTime, co
         Route::CreateAppointment => appointments::create(request, db, now).await,
         Route::GetAppointment(id) => appointments::get(&id, db, now).await,
         Route::UpdateAppointment(id) => appointments::update(&id, request, db, now).await,
+        Route::ListClinicians => stats::named(GroupBy::Clinician, request, db, now).await,
+        Route::ListDepartments => stats::named(GroupBy::Department, request, db, now).await,
+        Route::MissedStatistics => stats::missed(request, db, now).await,
     }
 }
 

@@ -19,6 +19,9 @@ pub enum Route {
     CreateAppointment,
     GetAppointment(String),
     UpdateAppointment(String),
+    ListClinicians,
+    ListDepartments,
+    MissedStatistics,
 }
 
 impl Route {
@@ -43,6 +46,9 @@ pub const PATHS: &[PathSpec] = &[
     PathSpec { template: "/v1/patients/{nhs_number}/appointments", methods: &["GET"] },
     PathSpec { template: "/v1/appointments", methods: &["GET", "POST"] },
     PathSpec { template: "/v1/appointments/{id}", methods: &["GET", "PATCH"] },
+    PathSpec { template: "/v1/clinicians", methods: &["GET"] },
+    PathSpec { template: "/v1/departments", methods: &["GET"] },
+    PathSpec { template: "/v1/stats/missed", methods: &["GET"] },
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +79,9 @@ pub fn resolve(method: &str, path: &str) -> Result<Route, Miss> {
         ("/v1/appointments", "POST") => Route::CreateAppointment,
         ("/v1/appointments/{id}", "GET") => Route::GetAppointment(param()),
         ("/v1/appointments/{id}", "PATCH") => Route::UpdateAppointment(param()),
+        ("/v1/clinicians", "GET") => Route::ListClinicians,
+        ("/v1/departments", "GET") => Route::ListDepartments,
+        ("/v1/stats/missed", "GET") => Route::MissedStatistics,
         _ => return Err(Miss::MethodNotAllowed { allow: spec.methods.to_vec() }),
     };
     Ok(route)

@@ -1,0 +1,49 @@
+//! `/v1/stats/missed`, `/v1/clinicians` and `/v1/departments`.
+
+use time::OffsetDateTime;
+
+use super::input::Fields;
+use super::{list_params, Request, Response};
+use crate::domain::db::Database;
+use crate::domain::invalid::Invalid;
+use crate::domain::person_name::FreeText;
+use crate::domain::stats::{self, GroupBy, MissedQuery, Period};
+use crate::error::Error;
+
+pub async fn missed(request: &Request, db: &impl Database, now: OffsetDateTime) -> Result<Response, Error> {
+    let mut query = Fields::from_query(&request.query);
+    let group_by = query.required("group_by", GroupBy::parse);
+    let period = query.required("period", Period::parse);
+    let filter = MissedQuery {
+        group_by,
+        period,
+        from: query.optional("from", stats::parse_day),
+        to: query.optional("to", stats::parse_day),
+        clinician: query.optional("clinician", FreeText::parse),
+        department: query.optional("department", FreeText::parse),
+    };
+    if let (Some(from), Some(to)) = (filter.from, filter.to) {
+        if from >= to {
+            query.refuse::<()>("to", Invalid::new("range-empty"));
+        }
+    }
+    query.finish()?;
+    let (Some(group_by), Some(period)) = (group_by, period) else {
+        return Err(Error::Internal("validated statistics parameters missing".into()));
+    };
+    let rows = stats::missed(db, group_by, period, &filter, now.unix_timestamp()).await?;
+    Ok(Response::json(200, &serde_json::json!({ "items": rows })))
+}
+
+pub async fn named(
+    group_by: GroupBy,
+    request: &Request,
+    db: &impl Database,
+    now: OffsetDateTime,
+) -> Result<Response, Error> {
+    let mut query = Fields::from_query(&request.query);
+    let (limit, cursor) = list_params(&mut query);
+    query.finish()?;
+    let page = stats::named(db, group_by, cursor.as_deref(), limit, now.unix_timestamp()).await?;
+    Ok(Response::json(200, &serde_json::to_value(&page).unwrap_or_default()))
+}

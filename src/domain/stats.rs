@@ -1,0 +1,248 @@
+//! Missed-appointment statistics per clinician or department over time, and the clinician and
+//! department lists with their counts. Every count uses the effective status, so an active
+//! appointment whose end has passed counts as missed before the sweep has stored it.
+
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime, Time};
+
+use super::db::{decode, Database, Statement};
+use super::invalid::Invalid;
+use super::page::{encode_cursor, Page};
+use super::person_name::FreeText;
+use crate::error::Error;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    Clinician,
+    Department,
+}
+
+impl GroupBy {
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        match input {
+            "clinician" => Ok(GroupBy::Clinician),
+            "department" => Ok(GroupBy::Department),
+            _ => Err(Invalid::new("group-by-unknown")),
+        }
+    }
+
+    /// (table of names, the appointment column that refers to it)
+    fn table(self) -> (&'static str, &'static str) {
+        match self {
+            GroupBy::Clinician => ("clinicians", "clinician_id"),
+            GroupBy::Department => ("departments", "department_id"),
+        }
+    }
+}
+
+/// Calendar periods in UTC. Weeks start on Monday (ISO 8601).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Day,
+    Week,
+    Month,
+}
+
+impl Period {
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        match input {
+            "day" => Ok(Period::Day),
+            "week" => Ok(Period::Week),
+            "month" => Ok(Period::Month),
+            _ => Err(Invalid::new("period-unknown")),
+        }
+    }
+
+    /// The SQL for the first day of the period an instant (`starts_at`, UTC) falls in.
+    /// `weekday 0` moves forward to Sunday (or stays on one); six days back is that week's Monday.
+    fn start_sql(self) -> &'static str {
+        match self {
+            Period::Day => "date(a.starts_at, 'unixepoch')",
+            Period::Week => "date(a.starts_at, 'unixepoch', 'weekday 0', '-6 days')",
+            Period::Month => "date(a.starts_at, 'unixepoch', 'start of month')",
+        }
+    }
+}
+
+/// A day boundary (`YYYY-MM-DD`, taken as 00:00 UTC) for `from` and `to`.
+pub fn parse_day(input: &str) -> Result<i64, Invalid> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = Date::parse(input.trim(), &format).map_err(|_| Invalid::new("date-format"))?;
+    Ok(OffsetDateTime::new_utc(date, Time::MIDNIGHT).unix_timestamp())
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct MissedQuery {
+    pub group_by: Option<GroupBy>,
+    pub period: Option<Period>,
+    /// Appointments starting at or after this instant (Unix seconds).
+    pub from: Option<i64>,
+    /// Appointments starting before this instant.
+    pub to: Option<i64>,
+    pub clinician: Option<FreeText>,
+    pub department: Option<FreeText>,
+}
+
+/// One group in one period. Periods with no appointments are left out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MissedRow {
+    pub group: String,
+    pub period_start: String,
+    pub appointments: i64,
+    pub attended: i64,
+    pub missed: i64,
+    pub cancelled: i64,
+    /// Clinician time booked for appointments nobody came to.
+    pub missed_minutes: i64,
+    /// missed / (attended + missed): of the appointments that went ahead or should have, the
+    /// share that were missed. Cancelled and still-active ones are not counted. 0 when none.
+    pub missed_rate: f64,
+}
+
+#[derive(Deserialize)]
+struct Counts {
+    grp: String,
+    period_start: String,
+    appointments: i64,
+    attended: i64,
+    missed: i64,
+    cancelled: i64,
+    missed_minutes: i64,
+}
+
+/// Bounds for an open range, within the integers D1 carries exactly (±2^53).
+const EARLIEST: i64 = -(1 << 53) + 1;
+const LATEST: i64 = (1 << 53) - 1;
+
+/// The effective "missed" test, written on columns the statistics index holds, so the index alone
+/// answers the query (`ends_at` is the same sum, but would need the table row).
+fn missed_sql() -> &'static str {
+    "(a.status = 'missed' OR (a.status = 'active' AND a.starts_at + a.duration_minutes * 60 <= ?1))"
+}
+
+pub fn missed_statement(group_by: GroupBy, period: Period, query: &MissedQuery, now: i64) -> Statement {
+    let (table, column) = group_by.table();
+    let missed = missed_sql();
+    let mut conditions = vec!["a.starts_at >= ?2".to_owned(), "a.starts_at < ?3".to_owned()];
+    let mut statement = Statement::new(String::new())
+        .bind(now)
+        .bind(query.from.unwrap_or(EARLIEST))
+        .bind(query.to.unwrap_or(LATEST));
+    if let Some(clinician) = &query.clinician {
+        statement.params.push(clinician.as_str().into());
+        conditions.push(format!("a.clinician_id = (SELECT id FROM clinicians WHERE name = ?{})", statement.params.len()));
+    }
+    if let Some(department) = &query.department {
+        statement.params.push(department.as_str().into());
+        conditions.push(format!("a.department_id = (SELECT id FROM departments WHERE name = ?{})", statement.params.len()));
+    }
+    statement.sql = format!(
+        "SELECT g.name AS grp,
+                {period} AS period_start,
+                count(*) AS appointments,
+                sum(a.status = 'attended') AS attended,
+                sum({missed}) AS missed,
+                sum(a.status = 'cancelled') AS cancelled,
+                sum(CASE WHEN {missed} THEN a.duration_minutes ELSE 0 END) AS missed_minutes
+           FROM appointments a
+           JOIN {table} g ON g.id = a.{column}
+          WHERE {conditions}
+          GROUP BY a.{column}, period_start
+          ORDER BY grp, period_start",
+        period = period.start_sql(),
+        conditions = conditions.join(" AND "),
+    );
+    statement
+}
+
+pub async fn missed(
+    db: &impl Database,
+    group_by: GroupBy,
+    period: Period,
+    query: &MissedQuery,
+    now: i64,
+) -> Result<Vec<MissedRow>, Error> {
+    let rows = decode::<Counts>(db.query(missed_statement(group_by, period, query, now)).await?)?;
+    Ok(rows
+        .into_iter()
+        .map(|c| {
+            let due = c.attended + c.missed;
+            let rate = if due == 0 { 0.0 } else { c.missed as f64 / due as f64 };
+            MissedRow {
+                group: c.grp,
+                period_start: c.period_start,
+                appointments: c.appointments,
+                attended: c.attended,
+                missed: c.missed,
+                cancelled: c.cancelled,
+                missed_minutes: c.missed_minutes,
+                missed_rate: (rate * 10_000.0).round() / 10_000.0,
+            }
+        })
+        .collect())
+}
+
+/// A clinician or department with how many appointments it has, by effective status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Named {
+    pub name: String,
+    pub appointments: i64,
+    pub active: i64,
+    pub attended: i64,
+    pub cancelled: i64,
+    pub missed: i64,
+}
+
+/// Names in order after `after`, each with its counts; read through the name index, and each
+/// one's appointments through the index on its key.
+pub fn named_statement(group_by: GroupBy, after: Option<&str>, limit: u32, now: i64) -> Statement {
+    let (table, column) = group_by.table();
+    Statement::new(format!(
+        "SELECT g.name AS name,
+                count(a.id) AS appointments,
+                coalesce(sum(a.status = 'active' AND a.ends_at > ?1), 0) AS active,
+                coalesce(sum(a.status = 'attended'), 0) AS attended,
+                coalesce(sum(a.status = 'cancelled'), 0) AS cancelled,
+                coalesce(sum(a.status = 'missed' OR (a.status = 'active' AND a.ends_at <= ?1)), 0) AS missed
+           FROM {table} g
+           LEFT JOIN appointments a ON a.{column} = g.id
+          WHERE g.name > ?2
+          GROUP BY g.name
+          ORDER BY g.name
+          LIMIT ?3"
+    ))
+    .bind(now)
+    .bind(after.unwrap_or(""))
+    .bind(limit + 1)
+}
+
+pub async fn named(
+    db: &impl Database,
+    group_by: GroupBy,
+    after: Option<&str>,
+    limit: u32,
+    now: i64,
+) -> Result<Page<Named>, Error> {
+    let rows = decode::<Named>(db.query(named_statement(group_by, after, limit, now)).await?)?;
+    Ok(Page::from_overfetch(rows, limit, |n| encode_cursor(&n.name)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_midnight_utc() {
+        assert_eq!(parse_day("1970-01-02"), Ok(86_400));
+        assert_eq!(parse_day("2026-02-30").unwrap_err().code, "date-format");
+        assert_eq!(parse_day("26-01-01").unwrap_err().code, "date-format");
+    }
+
+    #[test]
+    fn only_the_documented_groupings_and_periods_exist() {
+        assert_eq!(GroupBy::parse("clinician"), Ok(GroupBy::Clinician));
+        assert_eq!(GroupBy::parse("Clinician").unwrap_err().code, "group-by-unknown");
+        assert_eq!(Period::parse("week"), Ok(Period::Week));
+        assert_eq!(Period::parse("year").unwrap_err().code, "period-unknown");
+    }
+}
