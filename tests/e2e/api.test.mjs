@@ -155,3 +155,31 @@ test('the OpenAPI document is served', async () => {
   assert.equal(response.status, 200);
   assert.equal(response.body.openapi, '3.1.0');
 });
+
+test('missed-appointment statistics over HTTP, their 422s, and cancelling moving counts', async () => {
+  const stats = await worker.request('/v1/stats/missed?group_by=department&period=month');
+  assert.equal(stats.status, 200, stats.text);
+  const total = (field) => stats.body.items.reduce((sum, row) => sum + row[field], 0);
+  assert.ok(total('missed') >= 59, 'recorded plus derived missed');
+  for (const row of stats.body.items) assert.match(row.period_start, /^\d{4}-\d{2}-01$/);
+
+  const bad = await worker.request('/v1/stats/missed?group_by=ward&period=month&from=2026-02-30');
+  assert.equal(bad.status, 422);
+  assert.deepEqual(bad.body.errors.map((e) => e.code).sort(), ['date-format', 'group-by-unknown']);
+
+  const nhs = patients[2].nhs_number;
+  const when = new Date(Date.now() + 3 * 86400000);
+  const booked = await worker.request('/v1/appointments', {
+    method: 'POST',
+    json: { patient: nhs, time: iso(when), duration: '45m', clinician: 'Dr Statistics', department: 'cardiology', postcode: 'SW1A 1AA' },
+  });
+  assert.equal(booked.status, 201, booked.text);
+  const mine = async () => (await worker.request('/v1/stats/missed?group_by=clinician&period=day&clinician=Dr%20Statistics')).body.items[0];
+  assert.equal((await mine()).cancelled, 0);
+  await worker.request(`/v1/appointments/${booked.body.id}`, {
+    method: 'PATCH', json: { status: 'cancelled' }, headers: { 'content-type': 'application/merge-patch+json' },
+  });
+  assert.equal((await mine()).cancelled, 1);
+  const departments = await worker.request('/v1/departments?limit=200');
+  assert.ok(departments.body.items.some((d) => d.name === 'cardiology' && d.cancelled === 1));
+});
