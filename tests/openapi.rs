@@ -348,3 +348,96 @@ fn the_authentication_examples_are_real_responses() {
     expect(&call(&api, &format!("Bearer {token}")), 500, documented.clone());
     expect(&sign_in(&api, request), 500, documented);
 }
+
+/// The request an example's summary names (`GET /v1/...?...: what it shows`), if it names one.
+fn example_request(summary: &str) -> Option<(&str, &str)> {
+    let request = summary.split_once(": ").map_or(summary, |(request, _)| request);
+    let (method, path) = request.split_once(' ')?;
+    (METHODS.contains(&method.to_lowercase().as_str()) && path.starts_with('/')).then_some((method, path))
+}
+
+/// The clinician, department and statistics examples are what PANDA answers: each request an
+/// example names is replayed through `api::handle` over the client's example data (at the test
+/// clock, 2026-11-26T12:00Z) and its status and body compared with the example.
+#[test]
+fn the_clinician_department_and_statistics_examples_are_real_responses() {
+    let doc = document();
+    let api = support::Api::new();
+    for patient in support::example("patients") {
+        assert_eq!(api.post("/v1/patients", patient).status, 201);
+    }
+    for appointment in support::example("appointments") {
+        assert_eq!(api.post("/v1/appointments", appointment).status, 201);
+    }
+    let mut replayed = 0;
+    for template in ["/v1/clinicians", "/v1/departments", "/v1/stats/missed"] {
+        let operation = &doc["paths"][template]["get"];
+        for (status, response) in operation["responses"].as_object().expect("responses") {
+            if response.get("$ref").is_some() {
+                continue; // shared component responses, not specific to these routes
+            }
+            for (media_type, media) in response["content"].as_object().into_iter().flatten() {
+                for (name, example) in media["examples"].as_object().into_iter().flatten() {
+                    let context = format!("GET {template} {status} {media_type} {name}");
+                    let summary = example["summary"].as_str().unwrap_or_else(|| panic!("{context}: no summary"));
+                    // A 405 example names only the method ("POST on a path that accepts only GET").
+                    let (method, path) = match example_request(summary) {
+                        Some(request) => request,
+                        None if status == "405" => (summary.split(' ').next().unwrap_or_default(), template),
+                        None => continue,
+                    };
+                    assert!(path.split('?').next() == Some(template), "{context}: {path} is another route");
+                    let answer = api.call(method, path, None, &[]);
+                    assert_eq!(answer.status.to_string(), *status, "{context}: {}", answer.body);
+                    assert_eq!(answer.body, example["value"], "{context}");
+                    if status == "405" {
+                        assert_eq!(answer.header("allow"), Some("GET"), "{context}");
+                    }
+                    replayed += 1;
+                }
+            }
+        }
+    }
+    assert!(replayed >= 16, "only {replayed} examples replayed");
+}
+
+/// The new schemas name exactly the members the handlers send, and their own examples are rows
+/// the handlers sent.
+#[test]
+fn the_clinician_department_and_statistics_schemas_match_the_answers() {
+    let doc = document();
+    let schemas = &doc["components"]["schemas"];
+    let sorted = |values: Vec<&str>| {
+        let mut values: Vec<String> = values.into_iter().map(str::to_owned).collect();
+        values.sort();
+        values
+    };
+    let mut all_items: Vec<(&str, &Value)> = Vec::new();
+    for (template, schema_name) in [
+        ("/v1/clinicians", "ClinicianOrDepartment"),
+        ("/v1/departments", "ClinicianOrDepartment"),
+        ("/v1/stats/missed", "MissedStatisticsRow"),
+    ] {
+        let schema = &schemas[schema_name];
+        let required =
+            sorted(schema["required"].as_array().expect("required").iter().filter_map(Value::as_str).collect());
+        let properties =
+            sorted(schema["properties"].as_object().expect("properties").keys().map(String::as_str).collect());
+        assert_eq!(required, properties, "{template}: every member is always sent");
+        let examples = doc["paths"][template]["get"]["responses"]["200"]["content"]["application/json"]["examples"]
+            .as_object()
+            .expect("200 examples");
+        let items: Vec<&Value> =
+            examples.values().flat_map(|e| e["value"]["items"].as_array().expect("items")).collect();
+        assert!(!items.is_empty(), "{template}: no example rows");
+        for item in &items {
+            let keys = sorted(item.as_object().expect("row").keys().map(String::as_str).collect());
+            assert_eq!(keys, required, "{template}: {item}");
+        }
+        all_items.extend(items.into_iter().map(|item| (schema_name, item)));
+    }
+    for name in ["ClinicianOrDepartment", "MissedStatisticsRow"] {
+        let own = &schemas[name]["examples"][0];
+        assert!(all_items.contains(&(name, own)), "{name}: the schema's example {own} is not among the answers");
+    }
+}
