@@ -269,3 +269,67 @@ fn statistics_and_lists_read_through_indexes() {
         assert!(plan.iter().any(|l| l.contains("INDEX")), "{name} uses an index: {plan:?}");
     }
 }
+
+/// A database where someone else changes every appointment just before PANDA's next atomic write.
+struct Interfering<'a> {
+    db: &'a support::Sqlite,
+    interfered: std::cell::Cell<bool>,
+}
+
+impl panda::domain::db::Database for Interfering<'_> {
+    async fn query(&self, statement: panda::domain::db::Statement) -> Result<Vec<panda::domain::db::Row>, panda::domain::db::DbError> {
+        self.db.query(statement).await
+    }
+
+    async fn batch(&self, statements: Vec<panda::domain::db::Statement>) -> Result<Vec<Vec<panda::domain::db::Row>>, panda::domain::db::DbError> {
+        if !self.interfered.replace(true) {
+            self.db.exec("UPDATE appointments SET version = version + 1");
+        }
+        self.db.batch(statements).await
+    }
+}
+
+#[test]
+fn a_change_lost_to_a_concurrent_write_leaves_no_new_clinician_behind() {
+    let api = api_with_one_patient();
+    let created = api.post(
+        "/v1/appointments",
+        json!({"patient": "9434765919", "time": "2026-12-01T09:00:00Z", "duration": "1h", "clinician": "Dr One",
+               "department": "oncology", "postcode": "SW1A 1AA"}),
+    );
+    let request = panda::api::Request {
+        method: "PATCH".into(),
+        path: format!("/v1/appointments/{}", created.body["id"].as_str().unwrap()),
+        query: String::new(),
+        headers: vec![
+            ("content-type".into(), "application/merge-patch+json".into()),
+            ("if-match".into(), created.header("etag").unwrap().to_owned()),
+            ("authorization".into(), format!("Bearer {}", api.token)),
+        ],
+        body: br#"{"clinician": "Dr Never"}"#.to_vec(),
+    };
+    let interfering = Interfering { db: &api.db, interfered: std::cell::Cell::new(false) };
+    let response = support::block_on(panda::api::handle(&request, &interfering, api.now, &api.config));
+    assert_eq!(response.status, 412, "{}", String::from_utf8_lossy(&response.body));
+    assert_eq!(api.db.count("SELECT count(*) FROM clinicians WHERE name = 'Dr Never'"), 0);
+}
+
+#[test]
+fn pages_continue_after_the_longest_names() {
+    let api = api_with_one_patient();
+    let long = "क्षि".repeat(50); // 200 characters, 600 UTF-8 bytes
+    for name in [long.as_str(), "Zed"] {
+        let answer = api.post(
+            "/v1/appointments",
+            json!({"patient": "9434765919", "time": "2026-12-01T09:00:00Z", "duration": "1h", "clinician": name,
+                   "department": "oncology", "postcode": "SW1A 1AA"}),
+        );
+        assert_eq!(answer.status, 201, "{}", answer.body);
+    }
+    let first = api.get("/v1/clinicians?limit=1").body;
+    assert_eq!(first["items"][0]["name"], "Zed");
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let second = api.get(&format!("/v1/clinicians?limit=1&cursor={cursor}"));
+    assert_eq!(second.status, 200, "{}", second.body);
+    assert_eq!(second.body["items"][0]["name"], long);
+}

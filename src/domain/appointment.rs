@@ -98,17 +98,29 @@ fn select() -> String {
     )
 }
 
-/// Makes sure a clinician of this name exists; a name seen for the first time becomes a row.
-fn ensure_clinician(name: &str, now: i64) -> Statement {
-    Statement::new("INSERT INTO clinicians (name, created_at) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING")
+/// Records a clinician or department name that may be new (`table` is `clinicians` or
+/// `departments`). With `only_while`, the name is recorded only while the appointment is still the
+/// revision that was read, the same condition as the update after it in the batch, so a refused
+/// update leaves no new name behind.
+fn ensure_name(table: &str, name: &str, now: i64, only_while: Option<(&AppointmentId, i64)>) -> Statement {
+    match only_while {
+        None => Statement::new(format!(
+            "INSERT INTO {table} (name, created_at) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING"
+        ))
+        .bind(name)
+        .bind(now),
+        Some((id, version)) => Statement::new(format!(
+            "INSERT INTO {table} (name, created_at)
+             SELECT ?1, ?2
+              WHERE EXISTS (SELECT 1 FROM appointments
+                             WHERE id = ?3 AND version = ?4 AND status = 'active' AND ends_at > ?2)
+             ON CONFLICT (name) DO NOTHING"
+        ))
         .bind(name)
         .bind(now)
-}
-
-fn ensure_department(name: &str, now: i64) -> Statement {
-    Statement::new("INSERT INTO departments (name, created_at) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING")
-        .bind(name)
-        .bind(now)
+        .bind(id.as_str())
+        .bind(version),
+    }
 }
 
 #[derive(Deserialize)]
@@ -182,8 +194,8 @@ pub async fn create(db: &impl Database, new: &NewAppointment, now: i64) -> Resul
     .bind(new.postcode.as_str());
     let read_back = Statement::new(format!("{} WHERE a.id = ?2", select())).bind(now).bind(new.id.as_str());
     let batch = vec![
-        ensure_clinician(new.clinician.as_str(), now),
-        ensure_department(new.department.as_str(), now),
+        ensure_name("clinicians", new.clinician.as_str(), now, None),
+        ensure_name("departments", new.department.as_str(), now, None),
         insert,
         read_back,
     ];
@@ -355,8 +367,14 @@ pub async fn update(
         .bind(changes.postcode.as_ref().map_or(current.postcode.as_str(), Postcode::as_str))
         .bind(current.revision.version);
         let read_back = Statement::new(format!("{} WHERE a.id = ?2", select())).bind(now).bind(id.as_str());
+        let as_read = Some((id, current.revision.version));
         let results = db
-            .batch(vec![ensure_clinician(clinician, now), ensure_department(department, now), update, read_back])
+            .batch(vec![
+                ensure_name("clinicians", clinician, now, as_read),
+                ensure_name("departments", department, now, as_read),
+                update,
+                read_back,
+            ])
             .await?;
         let updated = results.get(2).is_some_and(|rows| !rows.is_empty());
         if updated {

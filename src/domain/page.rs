@@ -10,6 +10,10 @@ use super::invalid::Invalid;
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 200;
 
+/// Long enough for the longest key: a 200-character name of 4-byte characters, hex-encoded,
+/// plus a start time and separator.
+pub const MAX_CURSOR_CHARS: usize = 1700;
+
 pub fn parse_limit(input: Option<&str>) -> Result<u32, Invalid> {
     let Some(input) = input else { return Ok(DEFAULT_LIMIT) };
     match input.trim().parse::<u32>() {
@@ -26,7 +30,7 @@ pub fn encode_cursor(key: &str) -> String {
 /// Decodes a cursor made by [`encode_cursor`]; anything else is refused.
 pub fn decode_cursor(cursor: &str) -> Result<String, Invalid> {
     let invalid = || Invalid::new("cursor-invalid");
-    if !cursor.len().is_multiple_of(2) || cursor.len() > 512 {
+    if !cursor.len().is_multiple_of(2) || cursor.len() > MAX_CURSOR_CHARS {
         return Err(invalid());
     }
     let bytes = (0..cursor.len())

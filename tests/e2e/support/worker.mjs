@@ -62,17 +62,21 @@ async function wrangler(args) {
  * `vars` become `--var NAME:VALUE` (they override `.dev.vars`; `JWT_SECRET: ''` removes it).
  * Returns { url, request, d1, addUser, login, logs, waitForLog, stop }.
  */
-export async function startWorker({ vars = {}, signIn = true } = {}) {
+export async function startWorker({ vars = {}, signIn = true, quiet = false } = {}) {
   vars = { JWT_SECRET: randomBytes(48).toString('base64url'), ...vars };
   const persistDir = await mkdtemp(join(tmpdir(), 'panda-e2e-'));
   await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir]);
   const port = await freePort();
   const varArgs = Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]);
+  // quiet (for benchmarks): only warnings are logged, and wrangler's devtools inspector, which
+  // relays every D1 query through its own process, stays off (it does when VSCODE_INSPECTOR_OPTIONS is set).
+  const quietArgs = quiet ? ['--log-level', 'warn'] : [];
+  const quietEnv = quiet ? { VSCODE_INSPECTOR_OPTIONS: '{}' } : {};
   const child = spawn(
     WRANGLER,
     ['dev', '--ip', '127.0.0.1', '--port', String(port),
-      '--persist-to', persistDir, ...varArgs],
-    { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...QUIET } },
+      '--persist-to', persistDir, ...quietArgs, ...varArgs],
+    { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...QUIET, ...quietEnv } },
   );
   running.add(child);
   let output = '';
@@ -107,6 +111,10 @@ export async function startWorker({ vars = {}, signIn = true } = {}) {
       const stdout = await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--json', '--command', sql]);
       const results = JSON.parse(stdout);
       return results[results.length - 1].results;
+    },
+    /** Runs a SQL file against this worker's local D1. */
+    async d1File(path) {
+      await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--file', path]);
     },
     /** Adds a staff account the way an admin does: `npm run user:add` against this worker's D1. */
     async addUser(username, password) {
