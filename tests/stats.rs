@@ -333,3 +333,20 @@ fn pages_continue_after_the_longest_names() {
     assert_eq!(second.status, 200, "{}", second.body);
     assert_eq!(second.body["items"][0]["name"], long);
 }
+
+#[test]
+fn an_answer_too_large_to_be_useful_is_refused_with_advice() {
+    let api = api_with_one_patient();
+    api.db.exec(&format!(
+        "INSERT INTO clinicians (id, name, created_at) VALUES (1, 'Dr Busy', 0);
+         INSERT INTO departments (id, name, created_at) VALUES (1, 'oncology', 0);
+         WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {})
+         INSERT INTO appointments (id, patient, status, starts_at, utc_offset, duration_minutes, clinician_id,
+                                   department_id, postcode, created_at, updated_at)
+         SELECT 'a' || i, '9434765919', 'attended', i * 86400, 0, 30, 1, 1, 'SW1A 1AA', 0, 0 FROM n;",
+        panda::domain::stats::MAX_ROWS
+    ));
+    let answer = api.get("/v1/stats/missed?group_by=clinician&period=day");
+    assert_eq!(answer.field_errors(), vec![("period".into(), "statistics-too-large".into())]);
+    assert_eq!(api.get("/v1/stats/missed?group_by=clinician&period=month").status, 200);
+}

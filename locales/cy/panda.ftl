@@ -102,6 +102,7 @@ password-too-long = Rhaid i'r cyfrinair fod yn { $max } beit o hyd ar y mwyaf.
 username-format = Rhaid i { $field } gynnwys rhwng 1 a 64 o lythrennau, digidau neu'r nodau . _ - @.
 group-by-unknown = Rhaid i { $field } fod yn clinician neu department.
 period-unknown = Rhaid i { $field } fod yn day, week neu month.
+statistics-too-large = Byddai gan yr ateb fwy na { $max } rhes. Gofynnwch am ystod fyrrach (from, to), { $field } hirach, neu un clinigydd neu adran.
 range-empty = Rhaid i { $field } fod yn hwyrach na from: mae'r ystod yn cynnwys from ond nid to.
 patient-unknown = Nid oes claf â rhif GIG { $nhs_number }; crëwch gofnod y claf yn gyntaf.
 limit-out-of-range = Rhaid i { $field } fod yn rhif cyfan o { $min } i { $max }.

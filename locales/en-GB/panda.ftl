@@ -94,6 +94,7 @@ password-too-long = The password must be at most { $max } bytes long.
 username-format = { $field } must be 1 to 64 letters, digits or . _ - @ characters.
 group-by-unknown = { $field } must be clinician or department.
 period-unknown = { $field } must be day, week or month.
+statistics-too-large = The answer would have more than { $max } rows. Ask for a shorter range (from, to), a longer { $field }, or one clinician or department.
 range-empty = { $field } must be later than from: the range from is inclusive, to is exclusive.
 patient-unknown = There is no patient with NHS number { $nhs_number }; create the patient first.
 limit-out-of-range = { $field } must be a whole number from { $min } to { $max }.

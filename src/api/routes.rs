@@ -7,6 +7,7 @@ use super::input::percent_decode;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     Health,
+    Live,
     OpenApi,
     CreateToken,
     ListPatients,
@@ -27,7 +28,7 @@ pub enum Route {
 impl Route {
     /// Everything under `/v1` needs a signed-in user, except signing in.
     pub fn requires_authentication(&self) -> bool {
-        !matches!(self, Route::Health | Route::OpenApi | Route::CreateToken)
+        !matches!(self, Route::Health | Route::Live | Route::OpenApi | Route::CreateToken)
     }
 }
 
@@ -39,6 +40,7 @@ pub struct PathSpec {
 
 pub const PATHS: &[PathSpec] = &[
     PathSpec { template: "/health", methods: &["GET"] },
+    PathSpec { template: "/health/live", methods: &["GET"] },
     PathSpec { template: "/openapi.json", methods: &["GET"] },
     PathSpec { template: "/v1/auth/token", methods: &["POST"] },
     PathSpec { template: "/v1/patients", methods: &["GET", "POST"] },
@@ -67,6 +69,7 @@ pub fn resolve(method: &str, path: &str) -> Result<Route, Miss> {
     let mut param = || params.pop().unwrap_or_default();
     let route = match (spec.template, method) {
         ("/health", "GET") => Route::Health,
+        ("/health/live", "GET") => Route::Live,
         ("/openapi.json", "GET") => Route::OpenApi,
         ("/v1/auth/token", "POST") => Route::CreateToken,
         ("/v1/patients", "GET") => Route::ListPatients,

@@ -110,6 +110,10 @@ struct Counts {
     missed_minutes: i64,
 }
 
+/// The most rows one answer may have; a wider question is refused with advice to narrow it
+/// (a shorter range, a longer period, or one clinician or department).
+pub const MAX_ROWS: usize = 5_000;
+
 /// Bounds for an open range, within the integers D1 carries exactly (±2^53).
 const EARLIEST: i64 = -(1 << 53) + 1;
 const LATEST: i64 = (1 << 53) - 1;
@@ -148,7 +152,9 @@ pub fn missed_statement(group_by: GroupBy, period: Period, query: &MissedQuery, 
            JOIN {table} g ON g.id = a.{column}
           WHERE {conditions}
           GROUP BY a.{column}, period_start
-          ORDER BY grp, period_start",
+          ORDER BY grp, period_start
+          LIMIT {limit}",
+        limit = MAX_ROWS + 1,
         period = period.start_sql(),
         conditions = conditions.join(" AND "),
     );
@@ -163,6 +169,9 @@ pub async fn missed(
     now: i64,
 ) -> Result<Vec<MissedRow>, Error> {
     let rows = decode::<Counts>(db.query(missed_statement(group_by, period, query, now)).await?)?;
+    if rows.len() > MAX_ROWS {
+        return Err(Error::invalid("period", Invalid::new("statistics-too-large").with("max", MAX_ROWS)));
+    }
     Ok(rows
         .into_iter()
         .map(|c| {
