@@ -3,6 +3,7 @@
 
 pub mod appointments;
 pub mod auth;
+pub mod cors;
 pub mod http;
 pub mod input;
 pub mod patients;
@@ -35,16 +36,23 @@ pub struct Config {
     pub jwt_secret: Option<String>,
     /// `TOKEN_LIFETIME_SECONDS`: 900 to 3600; 900 when unset.
     pub token_lifetime: Option<String>,
+    /// `CORS_ALLOWED_ORIGINS`: comma-separated origins, or `*`; none when unset.
+    pub cors_allowed_origins: Option<String>,
 }
 
 /// Answers one request. Never panics on any input and never returns a bare 500: every failure
 /// goes through [`problem::render`].
 pub async fn handle(request: &Request, db: &impl Database, now: OffsetDateTime, config: &Config) -> Response {
+    let cors = cors::Cors::from_config(config.cors_allowed_origins.as_deref());
+    if let Some(preflight) = cors.preflight(request) {
+        return preflight;
+    }
     let lang = i18n::negotiate(request.header("accept-language"));
-    match dispatch(request, db, now, config).await {
+    let response = match dispatch(request, db, now, config).await {
         Ok(response) => response,
         Err(error) => problem::render(&error, lang),
-    }
+    };
+    cors.decorate(request, response)
 }
 
 async fn dispatch(request: &Request, db: &impl Database, now: OffsetDateTime, config: &Config) -> Result<Response, Error> {

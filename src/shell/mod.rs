@@ -45,7 +45,11 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
 /// locally); `TOKEN_LIFETIME_SECONDS` a plain variable in wrangler.toml.
 fn config(env: &Env) -> api::Config {
     let text = |name: &str| env.var(name).ok().map(|value| value.to_string()).filter(|v| !v.is_empty());
-    api::Config { jwt_secret: text("JWT_SECRET"), token_lifetime: text("TOKEN_LIFETIME_SECONDS") }
+    api::Config {
+        jwt_secret: text("JWT_SECRET"),
+        token_lifetime: text("TOKEN_LIFETIME_SECONDS"),
+        cors_allowed_origins: text("CORS_ALLOWED_ORIGINS"),
+    }
 }
 
 async fn read_request(mut req: Request) -> api::Request {

@@ -191,7 +191,7 @@ impl Api {
         ));
         let key = panda::domain::token::SigningKey::from_secret(Some(TEST_SECRET)).unwrap();
         let token = panda::domain::token::issue(&key, "1", now.unix_timestamp(), 900).unwrap();
-        let config = panda::api::Config { jwt_secret: Some(TEST_SECRET.into()), token_lifetime: None };
+        let config = panda::api::Config { jwt_secret: Some(TEST_SECRET.into()), ..Default::default() };
         Self { db, now, config, token }
     }
 
