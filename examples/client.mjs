@@ -1,0 +1,68 @@
+// A small PANDA client for the frontend team: plain JavaScript, no dependencies (Node 20+ or a
+// browser's fetch). It signs in, creates a patient and an appointment, reads them back, and shows
+// the localised error PANDA sends for a bad NHS number.
+//
+//   PANDA_URL=http://127.0.0.1:8787 PANDA_USERNAME=alice PANDA_PASSWORD='…' node examples/client.mjs
+//   (PANDA_LANGUAGE=cy for Welsh errors; fr, de and es also work)
+
+const BASE = process.env.PANDA_URL ?? 'http://127.0.0.1:8787';
+const LANGUAGE = process.env.PANDA_LANGUAGE ?? 'en-GB';
+
+/** Every PANDA error is RFC 9457 problem+json with a stable `code` and localised texts. */
+class PandaError extends Error {
+  constructor(problem) {
+    super(`${problem.title}: ${problem.detail}`);
+    this.problem = problem;
+  }
+}
+
+async function call(path, { method = 'GET', token, body, contentType = 'application/json', ifMatch } = {}) {
+  const headers = { 'accept-language': LANGUAGE };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = contentType;
+  if (ifMatch) headers['if-match'] = ifMatch;
+  const response = await fetch(BASE + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const payload = response.status === 204 ? null : await response.json();
+  if (!response.ok) throw new PandaError(payload);
+  return { body: payload, etag: response.headers.get('etag') };
+}
+
+async function main() {
+  const { body: { access_token: token } } = await call('/v1/auth/token', {
+    method: 'POST', body: { username: process.env.PANDA_USERNAME, password: process.env.PANDA_PASSWORD },
+  });
+  console.log('signed in');
+
+  // The client's first example patient, with the NHS number typed with spaces as people do.
+  const nhs = process.env.PANDA_EXAMPLE_NHS ?? '1373645350';
+  const spaced = `${nhs.slice(0, 3)} ${nhs.slice(3, 6)} ${nhs.slice(6)}`;
+  const created = await call('/v1/patients', {
+    method: 'POST', token, body: { nhs_number: spaced, name: 'Dr Glenn Clark', date_of_birth: '1996-02-01', postcode: 'n6 2fa' },
+  });
+  console.log('created patient', created.body.nhs_number, created.body.postcode);
+
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const booked = await call('/v1/appointments', {
+    method: 'POST', token,
+    body: { patient: created.body.nhs_number, time: tomorrow, duration: '1h30m', clinician: 'Jason Holloway', department: 'oncology', postcode: 'UB56 7XQ' },
+  });
+  console.log('booked appointment', booked.body.id, booked.body.status);
+
+  const patient = await call(`/v1/patients/${created.body.nhs_number}`, { token });
+  const appointment = await call(`/v1/appointments/${booked.body.id}`, { token });
+  console.log('read back', patient.body.name, '|', appointment.body.time, appointment.body.duration, appointment.body.status);
+
+  try {
+    await call('/v1/patients', { method: 'POST', token, body: { nhs_number: '1234567890', name: 'Test', date_of_birth: '1990-01-01', postcode: 'SW1A 1AA' } });
+  } catch (error) {
+    if (!(error instanceof PandaError)) throw error;
+    // Branch on the stable code; show the text, which is in the language asked for.
+    const field = error.problem.errors?.[0];
+    console.log(`error ${error.problem.status} ${error.problem.code}: ${field?.code}: ${field?.message}`);
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof PandaError ? `PANDA said: ${error.message}` : error);
+  process.exitCode = 1;
+});
