@@ -15,4 +15,5 @@ if ! grep -qs '^JWT_SECRET=' .dev.vars; then
 fi
 
 # exec: Ctrl-C reaches wrangler directly, and wrangler stops its workerd children.
-exec wrangler dev --ip 127.0.0.1 --port "${PORT:-8787}"
+# --test-scheduled: the cron handler can be run by hand at /__scheduled (README, "The sweep").
+exec wrangler dev --ip 127.0.0.1 --port "${PORT:-8787}" --test-scheduled

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startWorker, triggerCron, ROOT } from './support/worker.mjs';
+import { assertProblem } from './support/problem.mjs';
 
 const fixture = (name) => JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', `example_${name}.json`), 'utf8'));
 const patients = fixture('patients');
@@ -12,14 +13,6 @@ const appointments = fixture('appointments');
 let worker;
 before(async () => { worker = await startWorker(); });
 after(async () => { await worker?.stop(); });
-
-function assertProblem(response, status, code) {
-  assert.equal(response.status, status, response.text);
-  assert.equal(response.headers.get('content-type'), 'application/problem+json');
-  assert.equal(response.body.code, code, response.text);
-  assert.equal(response.body.status, status);
-  assert.ok(response.body.title && response.body.detail, response.text);
-}
 
 const iso = (date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 

@@ -2,16 +2,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorker } from './support/worker.mjs';
+import { assertProblem } from './support/problem.mjs';
 
 let worker;
 before(async () => { worker = await startWorker(); });
 after(async () => { await worker?.stop(); });
-
-function assertProblem(response, status, code) {
-  assert.equal(response.status, status, response.text);
-  assert.equal(response.headers.get('content-type'), 'application/problem+json');
-  assert.equal(response.body.code, code, response.text);
-}
 
 test('user:add, then sign in, then a protected call', async () => {
   await worker.addUser('dr.watson', 'elementary-my-dear');

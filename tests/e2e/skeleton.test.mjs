@@ -2,18 +2,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWorker, triggerCron } from './support/worker.mjs';
+import { assertProblem } from './support/problem.mjs';
 
 let worker;
 before(async () => { worker = await startWorker(); });
 after(async () => { await worker?.stop(); });
-
-function assertProblem(response, status, code) {
-  assert.equal(response.status, status, response.text);
-  assert.equal(response.headers.get('content-type'), 'application/problem+json');
-  assert.equal(response.body.status, status);
-  assert.equal(response.body.code, code);
-  assert.ok(response.body.title && response.body.detail && response.body.type, response.text);
-}
 
 test('health answers ok after a real D1 round trip', async () => {
   const response = await worker.request('/health');

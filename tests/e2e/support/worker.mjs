@@ -75,7 +75,7 @@ export async function startWorker({ vars = {}, signIn = true, quiet = false } = 
   const child = spawn(
     WRANGLER,
     ['dev', '--ip', '127.0.0.1', '--port', String(port),
-      '--persist-to', persistDir, ...quietArgs, ...varArgs],
+      '--persist-to', persistDir, '--test-scheduled', ...quietArgs, ...varArgs],
     { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...QUIET, ...quietEnv } },
   );
   running.add(child);
@@ -177,8 +177,12 @@ export async function startWorker({ vars = {}, signIn = true, quiet = false } = 
   return worker;
 }
 
-/** Triggers the scheduled (cron) handler the way Cloudflare would. */
+/**
+ * Triggers the scheduled (cron) handler the way Cloudflare would. `wrangler dev --test-scheduled`
+ * serves it at /__scheduled; the other local route, /cdn-cgi/handler/scheduled, answers 500 in
+ * wrangler 4.86 once a worker has static assets (the /docs page), so it is not used.
+ */
 export async function triggerCron(worker, cron = '*/5 * * * *') {
-  const response = await fetch(`${worker.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent(cron)}`);
+  const response = await fetch(`${worker.url}/__scheduled?cron=${encodeURIComponent(cron)}`);
   return response.status;
 }
