@@ -13,7 +13,11 @@ fn main() {
         .filter_map(|entry| entry.file_name().into_string().ok())
         .collect();
     tags.sort_by_key(|tag| (tag != "en-GB", tag.clone()));
-    assert_eq!(tags.first().map(String::as_str), Some("en-GB"), "locales/en-GB/panda.ftl is the default and must exist");
+    assert_eq!(
+        tags.first().map(String::as_str),
+        Some("en-GB"),
+        "locales/en-GB/panda.ftl is the default and must exist"
+    );
     let mut out = String::from("/// Every shipped language and its messages; the first is the default.\npub const LOCALES: &[(&str, &str)] = &[\n");
     for tag in &tags {
         println!("cargo:rerun-if-changed=locales/{tag}/panda.ftl");

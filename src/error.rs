@@ -33,29 +33,54 @@ pub enum AuthFailure {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
-    RouteNotFound { path: String },
-    MethodNotAllowed { path: String, method: String, allow: Vec<&'static str> },
+    RouteNotFound {
+        path: String,
+    },
+    MethodNotAllowed {
+        path: String,
+        method: String,
+        allow: Vec<&'static str>,
+    },
     /// The body is not JSON. `line` and `column` say where parsing stopped.
-    MalformedJson { line: usize, column: usize },
-    PayloadTooLarge { limit: usize },
-    UnsupportedMediaType { expected: &'static str },
+    MalformedJson {
+        line: usize,
+        column: usize,
+    },
+    PayloadTooLarge {
+        limit: usize,
+    },
+    UnsupportedMediaType {
+        expected: &'static str,
+    },
     /// Every invalid field at once.
     Validation(Vec<FieldError>),
-    PatientNotFound { nhs_number: String },
-    AppointmentNotFound { id: String },
-    PatientExists { nhs_number: String },
-    AppointmentExists { id: String },
+    PatientNotFound {
+        nhs_number: String,
+    },
+    AppointmentNotFound {
+        id: String,
+    },
+    PatientExists {
+        nhs_number: String,
+    },
+    AppointmentExists {
+        id: String,
+    },
     /// The appointment is attended, cancelled or missed, and so cannot change at all.
     AppointmentFinal(Status),
     /// A status an active appointment cannot be given by a user (only time makes it `missed`).
-    StatusChangeNotAllowed { to: Status },
+    StatusChangeNotAllowed {
+        to: Status,
+    },
     /// `If-Match` named a revision that is not the current one.
     PreconditionFailed,
     /// Others kept changing the record while this change was being applied; try again.
     ConcurrentUpdate,
     Unauthenticated(AuthFailure),
     /// Too many failed logins; the account accepts none for `retry_after` seconds.
-    AccountLocked { retry_after: i64 },
+    AccountLocked {
+        retry_after: i64,
+    },
     /// `JWT_SECRET` is missing or too short: protected routes fail closed. The text is logged.
     AuthNotConfigured(String),
     /// The database could not be reached or failed; the client may retry.

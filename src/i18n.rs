@@ -99,13 +99,14 @@ pub fn negotiate(accept_language: Option<&str>) -> Lang {
             (quality > 0).then_some((quality, id))
         })
         .collect();
-    ranges.sort_by(|a, b| b.0.cmp(&a.0));
+    ranges.sort_by_key(|range| std::cmp::Reverse(range.0));
     ranges
         .iter()
         .find_map(|(_, wanted)| {
-            CATALOGUE.iter().position(|l| l.id == *wanted).or_else(|| {
-                CATALOGUE.iter().position(|l| l.id.language == wanted.language)
-            })
+            CATALOGUE
+                .iter()
+                .position(|l| l.id == *wanted)
+                .or_else(|| CATALOGUE.iter().position(|l| l.id.language == wanted.language))
         })
         .map_or_else(Lang::default, Lang)
 }
@@ -225,7 +226,9 @@ mod tests {
     fn malformed_accept_language_headers_fall_back_quietly() {
         let long = "x".repeat(10_000);
         let many = "fr;q=0.1,".repeat(1000);
-        for header in [";;;q=abc,,", "fr;q=2", "fr;q=0.5.5", "fr;q=", "fr;q=-1", "\0", "de-;q=1", ",", "", long.as_str(), "q=1"] {
+        for header in
+            [";;;q=abc,,", "fr;q=2", "fr;q=0.5.5", "fr;q=", "fr;q=-1", "\0", "de-;q=1", ",", "", long.as_str(), "q=1"]
+        {
             assert_eq!(negotiate(Some(header)).tag(), "en-GB", "{header:?}");
         }
         assert_eq!(negotiate(Some("fr;q=abc, de;q=0.1")).tag(), "de", "a bad range is skipped, not fatal");

@@ -25,7 +25,8 @@ fn api_with_patient() -> Api {
 
 /// An appointment for [`PATIENT`] starting `hours_from_now` (relative to the API's clock).
 fn booking(api: &Api, hours_from_now: i64) -> Value {
-    let time = (api.now + Duration::hours(hours_from_now)).format(&time::format_description::well_known::Rfc3339).unwrap();
+    let time =
+        (api.now + Duration::hours(hours_from_now)).format(&time::format_description::well_known::Rfc3339).unwrap();
     json!({"patient": PATIENT, "time": time, "duration": "1h30m", "clinician": "Dr Jordan Lewis",
            "department": "oncology", "postcode": "ub56 7xq"})
 }
@@ -179,7 +180,8 @@ fn an_appointment_in_progress_is_still_active() {
 fn patching_an_active_appointment_changes_only_what_is_given() {
     let api = api_with_patient();
     let appointment = create(&api, booking(&api, 24));
-    let answer = api.patch(&path(&appointment), json!({"time": "2026-12-02T10:00:00Z", "duration": "45m", "postcode": "n62fa"}));
+    let answer =
+        api.patch(&path(&appointment), json!({"time": "2026-12-02T10:00:00Z", "duration": "45m", "postcode": "n62fa"}));
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert_eq!(answer.body["time"], "2026-12-02T10:00:00+00:00");
     assert_eq!(answer.body["duration"], "45m");
@@ -235,7 +237,10 @@ fn lists_filter_and_page_in_time_order() {
     let window = api.get("/v1/appointments?from=2026-11-26T14:00:00Z&to=2026-11-26T16:00:00%2B00:00");
     assert_eq!(window.body["items"].as_array().unwrap().len(), 2, "from inclusive, to exclusive");
     assert_eq!(api.get(&format!("/v1/patients/{PATIENT}/appointments")).body["items"].as_array().unwrap().len(), 6);
-    assert_eq!(api.get("/v1/appointments?department=oncology&status=active").body["items"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        api.get("/v1/appointments?department=oncology&status=active").body["items"].as_array().unwrap().len(),
+        6
+    );
 }
 
 #[test]
@@ -254,7 +259,10 @@ fn list_filters_are_validated() {
         ]
     );
     assert_eq!(api.get("/v1/patients/9876543210/appointments").code(), "patient-not-found");
-    assert_eq!(api.get("/v1/appointments/not-a-uuid").field_errors(), vec![("id".into(), "appointment-id-format".into())]);
+    assert_eq!(
+        api.get("/v1/appointments/not-a-uuid").field_errors(),
+        vec![("id".into(), "appointment-id-format".into())]
+    );
     assert_eq!(api.get("/v1/appointments/343d31d4-5993-47ef-a468-7884a467ae80").code(), "appointment-not-found");
 }
 
@@ -262,7 +270,9 @@ fn list_filters_are_validated() {
 fn the_sql_status_rule_agrees_with_the_rust_one() {
     let api = api_with_patient();
     let now = api.now.unix_timestamp();
-    for (offset, stored) in [(-7200, "active"), (-5400, "active"), (-5399, "active"), (3600, "active"), (-7200, "cancelled")] {
+    for (offset, stored) in
+        [(-7200, "active"), (-5400, "active"), (-5399, "active"), (3600, "active"), (-7200, "cancelled")]
+    {
         let start = now + offset;
         api.db.exec(&format!(
             "INSERT OR IGNORE INTO clinicians (id, name, created_at) VALUES (1, 'c', 0);
@@ -332,7 +342,10 @@ fn an_active_appointment_cannot_be_moved_into_the_past() {
     let answer = api.patch(&path(&appointment), json!({"time": "2020-01-01T09:00:00Z"}));
     assert_eq!(answer.field_errors(), vec![("time".into(), "appointment-ends-in-past".into())]);
     // Cancelling while moving is fine: it will not be active.
-    assert_eq!(api.patch(&path(&appointment), json!({"time": "2020-01-01T09:00:00Z", "status": "cancelled"})).status, 200);
+    assert_eq!(
+        api.patch(&path(&appointment), json!({"time": "2020-01-01T09:00:00Z", "status": "cancelled"})).status,
+        200
+    );
 }
 
 #[test]
@@ -358,7 +371,13 @@ fn query_problems_are_reported_with_a_bad_nhs_number_in_the_path() {
     let api = api_with_patient();
     let mut errors = api.get("/v1/patients/123/appointments?limit=0").field_errors();
     errors.sort();
-    assert_eq!(errors, vec![("limit".into(), "limit-out-of-range".into()), ("nhs_number".into(), "nhs-number-format".into())]);
-    assert_eq!(api.get("/v1/appointments?from=2026-11-26T12:00:00.5Z").field_errors(), vec![("from".into(), "timestamp-sub-second".into())]);
+    assert_eq!(
+        errors,
+        vec![("limit".into(), "limit-out-of-range".into()), ("nhs_number".into(), "nhs-number-format".into())]
+    );
+    assert_eq!(
+        api.get("/v1/appointments?from=2026-11-26T12:00:00.5Z").field_errors(),
+        vec![("from".into(), "timestamp-sub-second".into())]
+    );
     assert_eq!(api.get("/v1/appointments?cursor=").status, 200, "an empty cursor is the first page");
 }

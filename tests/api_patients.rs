@@ -168,7 +168,9 @@ fn pages_visit_every_patient_exactly_once_even_while_patients_are_added() {
         };
         let page = api.get(&path);
         assert_eq!(page.status, 200, "{}", page.body);
-        seen.extend(page.body["items"].as_array().unwrap().iter().map(|p| p["nhs_number"].as_str().unwrap().to_owned()));
+        seen.extend(
+            page.body["items"].as_array().unwrap().iter().map(|p| p["nhs_number"].as_str().unwrap().to_owned()),
+        );
         // Someone adds patients between page requests.
         for patient in patients.iter().skip(added).take(5) {
             api.post("/v1/patients", patient.clone());

@@ -95,7 +95,8 @@ fn a_removed_account_or_a_new_password_ends_existing_tokens() {
 fn every_protected_route_refuses_a_request_without_a_valid_token() {
     let api = Api::new();
     for spec in panda::api::routes::PATHS {
-        let path = spec.template.replace("{nhs_number}", "9434765919").replace("{id}", "343d31d4-5993-47ef-a468-7884a467ae80");
+        let path =
+            spec.template.replace("{nhs_number}", "9434765919").replace("{id}", "343d31d4-5993-47ef-a468-7884a467ae80");
         for method in spec.methods {
             let route = panda::api::routes::resolve(method, &path).unwrap();
             let answer = api.call(method, &path, Some(json!({})), &[("authorization", "")]);

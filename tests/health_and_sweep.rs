@@ -24,7 +24,8 @@ fn health_answers_ok_after_a_real_round_trip() {
 
 #[test]
 fn health_is_a_503_problem_when_the_database_is_down() {
-    let response = block_on(api::handle(&get("/health"), &Unreachable, datetime!(2026-11-26 12:00 UTC), &Default::default()));
+    let response =
+        block_on(api::handle(&get("/health"), &Unreachable, datetime!(2026-11-26 12:00 UTC), &Default::default()));
     assert_eq!(response.status, 503);
     assert_eq!(response.header_value("content-type"), Some("application/problem+json"));
     assert!(response.log.is_some(), "the cause must reach the operator's log");
@@ -80,9 +81,6 @@ fn sweep_clears_a_backlog_larger_than_one_chunk() {
 fn sweep_finds_its_rows_through_the_partial_index() {
     let db = Sqlite::migrated();
     let plan = db.query_plan(&Statement::new(sweep::MARK_MISSED).bind(0_i64).bind(CHUNK));
-    assert!(
-        plan.iter().any(|line| line.contains("USING INDEX appointments_active_by_end")),
-        "plan: {plan:?}"
-    );
+    assert!(plan.iter().any(|line| line.contains("USING INDEX appointments_active_by_end")), "plan: {plan:?}");
     assert!(!plan.iter().any(|line| line == "SCAN appointments"), "full table scan in {plan:?}");
 }

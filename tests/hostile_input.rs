@@ -8,7 +8,8 @@ use serde_json::json;
 use support::{block_on, Api};
 
 fn method() -> impl Strategy<Value = String> {
-    prop::sample::select(vec!["GET", "POST", "PATCH", "DELETE", "PUT", "OPTIONS", "HEAD", "get", "X-ODD"]).prop_map(String::from)
+    prop::sample::select(vec!["GET", "POST", "PATCH", "DELETE", "PUT", "OPTIONS", "HEAD", "get", "X-ODD"])
+        .prop_map(String::from)
 }
 
 fn path() -> impl Strategy<Value = String> {
@@ -26,8 +27,19 @@ fn path() -> impl Strategy<Value = String> {
 
 fn body() -> impl Strategy<Value = Vec<u8>> {
     let field = prop::sample::select(vec![
-        "nhs_number", "name", "date_of_birth", "postcode", "patient", "time", "duration", "clinician",
-        "department", "status", "id", "created_at", "",
+        "nhs_number",
+        "name",
+        "date_of_birth",
+        "postcode",
+        "patient",
+        "time",
+        "duration",
+        "clinician",
+        "department",
+        "status",
+        "id",
+        "created_at",
+        "",
     ]);
     let value = prop_oneof![
         any::<String>().prop_map(serde_json::Value::from),

@@ -11,28 +11,84 @@ type Call = Box<dyn Fn(&Api, &str) -> Answer>;
 
 fn error_classes() -> Vec<(&'static str, Call)> {
     vec![
-        ("malformed-json", Box::new(|api, lang| {
-            api.call("POST", "/v1/patients", None, &[("content-type", "application/json"), ("accept-language", lang)])
-        })),
-        ("token-missing", Box::new(|api, lang| api.call("GET", "/v1/patients", None, &[("authorization", ""), ("accept-language", lang)]))),
+        (
+            "malformed-json",
+            Box::new(|api, lang| {
+                api.call(
+                    "POST",
+                    "/v1/patients",
+                    None,
+                    &[("content-type", "application/json"), ("accept-language", lang)],
+                )
+            }),
+        ),
+        (
+            "token-missing",
+            Box::new(|api, lang| {
+                api.call("GET", "/v1/patients", None, &[("authorization", ""), ("accept-language", lang)])
+            }),
+        ),
         ("route-not-found", Box::new(|api, lang| api.call("GET", "/v1/nowhere", None, &[("accept-language", lang)]))),
-        ("method-not-allowed", Box::new(|api, lang| api.call("PUT", "/v1/patients", None, &[("accept-language", lang)]))),
-        ("patient-not-found", Box::new(|api, lang| api.call("GET", "/v1/patients/9876543210", None, &[("accept-language", lang)]))),
-        ("patient-exists", Box::new(|api, lang| api.call("POST", "/v1/patients", Some(patient()), &[("accept-language", lang)]))),
-        ("precondition-failed", Box::new(|api, lang| {
-            api.call("PATCH", "/v1/patients/9434765919", Some(json!({"name": "B"})),
-                &[("content-type", "application/merge-patch+json"), ("if-match", "\"0-0\""), ("accept-language", lang)])
-        })),
-        ("unsupported-media-type", Box::new(|api, lang| {
-            api.call("POST", "/v1/patients", Some(patient()), &[("content-type", "text/plain"), ("accept-language", lang)])
-        })),
-        ("validation-failed", Box::new(|api, lang| {
-            api.call("POST", "/v1/patients", Some(json!({"nhs_number": "1234567890", "name": "", "postcode": "INVALID"})),
-                &[("accept-language", lang)])
-        })),
-        ("invalid-credentials", Box::new(|api, lang| {
-            api.call("POST", "/v1/auth/token", Some(json!({"username": "nobody", "password": "x"})), &[("accept-language", lang)])
-        })),
+        (
+            "method-not-allowed",
+            Box::new(|api, lang| api.call("PUT", "/v1/patients", None, &[("accept-language", lang)])),
+        ),
+        (
+            "patient-not-found",
+            Box::new(|api, lang| api.call("GET", "/v1/patients/9876543210", None, &[("accept-language", lang)])),
+        ),
+        (
+            "patient-exists",
+            Box::new(|api, lang| api.call("POST", "/v1/patients", Some(patient()), &[("accept-language", lang)])),
+        ),
+        (
+            "precondition-failed",
+            Box::new(|api, lang| {
+                api.call(
+                    "PATCH",
+                    "/v1/patients/9434765919",
+                    Some(json!({"name": "B"})),
+                    &[
+                        ("content-type", "application/merge-patch+json"),
+                        ("if-match", "\"0-0\""),
+                        ("accept-language", lang),
+                    ],
+                )
+            }),
+        ),
+        (
+            "unsupported-media-type",
+            Box::new(|api, lang| {
+                api.call(
+                    "POST",
+                    "/v1/patients",
+                    Some(patient()),
+                    &[("content-type", "text/plain"), ("accept-language", lang)],
+                )
+            }),
+        ),
+        (
+            "validation-failed",
+            Box::new(|api, lang| {
+                api.call(
+                    "POST",
+                    "/v1/patients",
+                    Some(json!({"nhs_number": "1234567890", "name": "", "postcode": "INVALID"})),
+                    &[("accept-language", lang)],
+                )
+            }),
+        ),
+        (
+            "invalid-credentials",
+            Box::new(|api, lang| {
+                api.call(
+                    "POST",
+                    "/v1/auth/token",
+                    Some(json!({"username": "nobody", "password": "x"})),
+                    &[("accept-language", lang)],
+                )
+            }),
+        ),
     ]
 }
 

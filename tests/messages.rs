@@ -32,7 +32,8 @@ fn codes_in_source() -> BTreeSet<String> {
                     && literal.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
                     && (before.ends_with("Invalid::new(")
                         || before.ends_with("const INVALID: &str = ")
-                        || (is_problem_module && (before.trim_end().ends_with(',') || before.trim_end().ends_with("=>"))));
+                        || (is_problem_module
+                            && (before.trim_end().ends_with(',') || before.trim_end().ends_with("=>"))));
                 if is_code {
                     codes.insert(literal.to_owned());
                 }

@@ -21,17 +21,28 @@ fn clinicians_and_departments_move_into_their_own_tables_without_loss() {
     }
     let appointments = example("appointments");
     for (i, a) in appointments.iter().enumerate() {
-        let time = time::OffsetDateTime::parse(a["time"].as_str().unwrap(), &time::format_description::well_known::Rfc3339).unwrap();
-        let minutes = panda::domain::duration::AppointmentDuration::parse(a["duration"].as_str().unwrap()).unwrap().minutes();
+        let time =
+            time::OffsetDateTime::parse(a["time"].as_str().unwrap(), &time::format_description::well_known::Rfc3339)
+                .unwrap();
+        let minutes =
+            panda::domain::duration::AppointmentDuration::parse(a["duration"].as_str().unwrap()).unwrap().minutes();
         db.conn
             .execute(
                 "INSERT INTO appointments (id, patient, status, starts_at, utc_offset, duration_minutes, clinician,
                                            department, postcode, version, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
                 rusqlite::params![
-                    a["id"].as_str(), a["patient"].as_str(), a["status"].as_str(), time.unix_timestamp(),
-                    time.offset().whole_seconds(), minutes, a["clinician"].as_str(), a["department"].as_str(),
-                    a["postcode"].as_str(), 1 + (i as i64 % 3), 100 + i as i64
+                    a["id"].as_str(),
+                    a["patient"].as_str(),
+                    a["status"].as_str(),
+                    time.unix_timestamp(),
+                    time.offset().whole_seconds(),
+                    minutes,
+                    a["clinician"].as_str(),
+                    a["department"].as_str(),
+                    a["postcode"].as_str(),
+                    1 + (i as i64 % 3),
+                    100 + i as i64
                 ],
             )
             .unwrap();

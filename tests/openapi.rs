@@ -112,11 +112,8 @@ fn problem_codes() -> Vec<String> {
             continue;
         }
         let id = line.split_once(" =").map(|(id, _)| id.trim()).unwrap_or_default();
-        let has_title = lines
-            .iter()
-            .skip(i + 1)
-            .take_while(|next| !is_id_line(next))
-            .any(|next| next.starts_with("    .title"));
+        let has_title =
+            lines.iter().skip(i + 1).take_while(|next| !is_id_line(next)).any(|next| next.starts_with("    .title"));
         if has_title {
             codes.push(id.to_owned());
         }
@@ -197,7 +194,11 @@ fn every_problem_example_carries_the_texts_panda_sends() {
         for error in example["errors"].as_array().into_iter().flatten() {
             let field = error["field"].as_str().unwrap_or_else(|| panic!("{context}: error without field"));
             let error_code = error["code"].as_str().unwrap_or_else(|| panic!("{context}: error without code"));
-            assert_ne!(i18n::message(Lang::default(), error_code, None, &vec![]), error_code, "{context}: unknown code {error_code}");
+            assert_ne!(
+                i18n::message(Lang::default(), error_code, None, &vec![]),
+                error_code,
+                "{context}: unknown code {error_code}"
+            );
             if let Some(message) = rendered(error_code, None, vec![("field", Arg::from(field))]) {
                 assert_eq!(error["message"].as_str(), Some(message.as_str()), "{context}: {field}");
             }
@@ -206,7 +207,8 @@ fn every_problem_example_carries_the_texts_panda_sends() {
     };
     let problem_examples = |response: &Value| -> Vec<Value> {
         let media = &response["content"]["application/problem+json"];
-        let mut out: Vec<Value> = media["examples"].as_object().into_iter().flatten().map(|(_, e)| e["value"].clone()).collect();
+        let mut out: Vec<Value> =
+            media["examples"].as_object().into_iter().flatten().map(|(_, e)| e["value"].clone()).collect();
         out.extend(media.get("example").cloned());
         out
     };
@@ -296,9 +298,8 @@ fn the_authentication_examples_are_real_responses() {
     api.config.jwt_secret = Some(EXAMPLE_SECRET.into());
     let hash = panda::domain::password::hash(&password).expect("hash");
     api.db.exec(&format!("UPDATE users SET username = 'alice', password_hash = '{hash}' WHERE id = 1"));
-    let sign_in = |api: &support::Api, body: Value| {
-        api.call("POST", "/v1/auth/token", Some(body), &[("authorization", "")])
-    };
+    let sign_in =
+        |api: &support::Api, body: Value| api.call("POST", "/v1/auth/token", Some(body), &[("authorization", "")]);
 
     let ok = sign_in(&api, request.clone());
     expect(&ok, 200, example("200", "signed-in"));

@@ -106,7 +106,8 @@ fn totals_agree_with_the_client_analysis() {
 fn ended_active_appointments_count_as_missed_before_the_sweep() {
     let api = api_with_examples();
     assert_eq!(api.db.count("SELECT count(*) FROM appointments WHERE status = 'missed'"), 16, "nothing swept");
-    let rows = api.get("/v1/stats/missed?group_by=clinician&period=month&clinician=Alexandra%20Watson").body["items"].clone();
+    let rows =
+        api.get("/v1/stats/missed?group_by=clinician&period=month&clinician=Alexandra%20Watson").body["items"].clone();
     let missed: i64 = rows.as_array().unwrap().iter().map(|r| r["missed"].as_i64().unwrap()).sum();
     let minutes: i64 = rows.as_array().unwrap().iter().map(|r| r["missed_minutes"].as_i64().unwrap()).sum();
     assert_eq!((missed, minutes), (13, 915), "ANALYSIS.md: Alexandra Watson 3 recorded, 13 now, 915 minutes");
@@ -123,8 +124,7 @@ fn one_appointment_at(api: &Api, time: &str) {
 }
 
 fn periods(api: &Api, period: &str) -> Vec<(String, i64)> {
-    api.get(&format!("/v1/stats/missed?group_by=clinician&period={period}"))
-        .body["items"]
+    api.get(&format!("/v1/stats/missed?group_by=clinician&period={period}")).body["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -134,7 +134,10 @@ fn periods(api: &Api, period: &str) -> Vec<(String, i64)> {
 
 fn api_with_one_patient() -> Api {
     let api = Api::new();
-    api.post("/v1/patients", json!({"nhs_number": "9434765919", "name": "Ada", "date_of_birth": "1990-01-01", "postcode": "SW1A 1AA"}));
+    api.post(
+        "/v1/patients",
+        json!({"nhs_number": "9434765919", "name": "Ada", "date_of_birth": "1990-01-01", "postcode": "SW1A 1AA"}),
+    );
     api
 }
 
@@ -169,7 +172,8 @@ fn from_is_inclusive_and_to_exclusive() {
     one_appointment_at(&api, "2026-03-01T00:00:00Z");
     one_appointment_at(&api, "2026-03-31T23:59:59Z");
     one_appointment_at(&api, "2026-04-01T00:00:00Z");
-    let rows = api.get("/v1/stats/missed?group_by=department&period=month&from=2026-03-01&to=2026-04-01").body["items"].clone();
+    let rows = api.get("/v1/stats/missed?group_by=department&period=month&from=2026-03-01&to=2026-04-01").body["items"]
+        .clone();
     assert_eq!(rows.as_array().unwrap().len(), 1);
     assert_eq!(rows[0]["appointments"], 2);
 }
@@ -253,7 +257,10 @@ fn a_refused_appointment_leaves_no_new_clinician_behind() {
 fn statistics_and_lists_read_through_indexes() {
     let api = Api::new();
     let plain = MissedQuery::default();
-    let by_clinician = MissedQuery { clinician: Some(panda::domain::person_name::FreeText::parse("Dr A").unwrap()), ..MissedQuery::default() };
+    let by_clinician = MissedQuery {
+        clinician: Some(panda::domain::person_name::FreeText::parse("Dr A").unwrap()),
+        ..MissedQuery::default()
+    };
     let ranged = MissedQuery { from: Some(0), to: Some(100), ..MissedQuery::default() };
     let statements = [
         ("stats by clinician", missed_statement(GroupBy::Clinician, Period::Month, &plain, 0)),
@@ -277,11 +284,17 @@ struct Interfering<'a> {
 }
 
 impl panda::domain::db::Database for Interfering<'_> {
-    async fn query(&self, statement: panda::domain::db::Statement) -> Result<Vec<panda::domain::db::Row>, panda::domain::db::DbError> {
+    async fn query(
+        &self,
+        statement: panda::domain::db::Statement,
+    ) -> Result<Vec<panda::domain::db::Row>, panda::domain::db::DbError> {
         self.db.query(statement).await
     }
 
-    async fn batch(&self, statements: Vec<panda::domain::db::Statement>) -> Result<Vec<Vec<panda::domain::db::Row>>, panda::domain::db::DbError> {
+    async fn batch(
+        &self,
+        statements: Vec<panda::domain::db::Statement>,
+    ) -> Result<Vec<Vec<panda::domain::db::Row>>, panda::domain::db::DbError> {
         if !self.interfered.replace(true) {
             self.db.exec("UPDATE appointments SET version = version + 1");
         }

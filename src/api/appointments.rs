@@ -93,7 +93,12 @@ pub async fn list(
     Ok(Response::json(200, &serde_json::to_value(&page).unwrap_or_default()))
 }
 
-pub async fn update(raw_id: &str, request: &Request, db: &impl Database, now: OffsetDateTime) -> Result<Response, Error> {
+pub async fn update(
+    raw_id: &str,
+    request: &Request,
+    db: &impl Database,
+    now: OffsetDateTime,
+) -> Result<Response, Error> {
     let id = id_in_path(raw_id)?;
     let mut body = Fields::from_json_body(request, &[MERGE_PATCH, JSON])?;
     body.read_only("id", &id, AppointmentId::parse);

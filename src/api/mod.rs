@@ -55,14 +55,17 @@ pub async fn handle(request: &Request, db: &impl Database, now: OffsetDateTime, 
     cors.decorate(request, response)
 }
 
-async fn dispatch(request: &Request, db: &impl Database, now: OffsetDateTime, config: &Config) -> Result<Response, Error> {
+async fn dispatch(
+    request: &Request,
+    db: &impl Database,
+    now: OffsetDateTime,
+    config: &Config,
+) -> Result<Response, Error> {
     let route = routes::resolve(&request.method, &request.path).map_err(|miss| match miss {
         Miss::NotFound => Error::RouteNotFound { path: request.path.clone() },
-        Miss::MethodNotAllowed { allow } => Error::MethodNotAllowed {
-            path: request.path.clone(),
-            method: request.method.clone(),
-            allow,
-        },
+        Miss::MethodNotAllowed { allow } => {
+            Error::MethodNotAllowed { path: request.path.clone(), method: request.method.clone(), allow }
+        }
     })?;
     if route.requires_authentication() {
         auth::require_user(request, db, now, config).await?;

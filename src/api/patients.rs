@@ -34,11 +34,13 @@ pub async fn create(request: &Request, db: &impl Database, now: OffsetDateTime) 
     let postcode = body.required("postcode", Postcode::parse);
     body.server_set(SERVER_SET);
     body.finish()?;
-    let (Some(nhs_number), Some(name), Some(date_of_birth), Some(postcode)) = (nhs_number, name, date_of_birth, postcode)
+    let (Some(nhs_number), Some(name), Some(date_of_birth), Some(postcode)) =
+        (nhs_number, name, date_of_birth, postcode)
     else {
         return Err(Error::Internal("validated patient fields missing".into()));
     };
-    let patient = patient::create(db, &NewPatient { nhs_number, name, date_of_birth, postcode }, now.unix_timestamp()).await?;
+    let patient =
+        patient::create(db, &NewPatient { nhs_number, name, date_of_birth, postcode }, now.unix_timestamp()).await?;
     let location = format!("/v1/patients/{}", patient.nhs_number);
     Ok(created(&patient, patient.revision, &location))
 }

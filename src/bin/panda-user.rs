@@ -17,7 +17,9 @@ fn main() -> std::process::ExitCode {
     };
     let describe = |invalid: &Invalid| match invalid.code {
         "username-format" => "the username must be 1 to 64 letters, digits or . _ - @ characters".to_owned(),
-        "password-too-short" => format!("the password must have at least {} characters", password::MIN_NEW_PASSWORD_CHARS),
+        "password-too-short" => {
+            format!("the password must have at least {} characters", password::MIN_NEW_PASSWORD_CHARS)
+        }
         "password-too-long" => format!("the password must be at most {} bytes", password::MAX_PASSWORD_BYTES),
         other => other.to_owned(),
     };

@@ -212,8 +212,7 @@ pub async fn create(db: &impl Database, new: &NewAppointment, now: i64) -> Resul
 }
 
 pub async fn get(db: &impl Database, id: &AppointmentId, now: i64) -> Result<Appointment, Error> {
-    let statement =
-        Statement::new(format!("{} WHERE a.id = ?2", select())).bind(now).bind(id.as_str());
+    let statement = Statement::new(format!("{} WHERE a.id = ?2", select())).bind(now).bind(id.as_str());
     one(db.query(statement).await?)?.ok_or_else(|| Error::AppointmentNotFound { id: id.as_str().to_owned() })
 }
 

@@ -55,7 +55,8 @@ mod tests {
 
     #[test]
     fn anything_else_is_refused() {
-        for bad in ["", "343d31d4", "343d31d4-5993-47ef-a468-7884a467ae8g", "343d31d4x5993-47ef-a468-7884a467ae80", "ü"] {
+        for bad in ["", "343d31d4", "343d31d4-5993-47ef-a468-7884a467ae8g", "343d31d4x5993-47ef-a468-7884a467ae80", "ü"]
+        {
             assert_eq!(AppointmentId::parse(bad).unwrap_err().code, "appointment-id-format", "{bad}");
         }
     }

@@ -118,18 +118,12 @@ pub trait Database {
 /// Turns rows into typed records.
 pub fn decode<T: DeserializeOwned>(rows: Vec<Row>) -> Result<Vec<T>, DbError> {
     rows.into_iter()
-        .map(|row| {
-            serde_json::from_value(serde_json::Value::Object(row))
-                .map_err(|e| DbError::Decode(e.to_string()))
-        })
+        .map(|row| serde_json::from_value(serde_json::Value::Object(row)).map_err(|e| DbError::Decode(e.to_string())))
         .collect()
 }
 
 /// Runs one statement and decodes at most one row.
-pub async fn query_one<T: DeserializeOwned>(
-    db: &impl Database,
-    statement: Statement,
-) -> Result<Option<T>, DbError> {
+pub async fn query_one<T: DeserializeOwned>(db: &impl Database, statement: Statement) -> Result<Option<T>, DbError> {
     Ok(decode(db.query(statement).await?)?.into_iter().next())
 }
 
@@ -143,10 +137,7 @@ mod tests {
             DbError::from_message("D1_ERROR: UNIQUE constraint failed: patients.nhs_number: SQLITE_CONSTRAINT"),
             DbError::UniqueViolation(_)
         ));
-        assert!(matches!(
-            DbError::from_message("FOREIGN KEY constraint failed"),
-            DbError::ForeignKeyViolation(_)
-        ));
+        assert!(matches!(DbError::from_message("FOREIGN KEY constraint failed"), DbError::ForeignKeyViolation(_)));
         assert!(matches!(DbError::from_message("D1_ERROR: no such table: x"), DbError::Unavailable(_)));
     }
 

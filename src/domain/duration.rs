@@ -26,9 +26,7 @@ fn format_error() -> Invalid {
 }
 
 fn out_of_range() -> Invalid {
-    Invalid::new("duration-out-of-range")
-        .with("min", "1m")
-        .with("max", "24h")
+    Invalid::new("duration-out-of-range").with("min", "1m").with("max", "24h")
 }
 
 /// Reads `[<digits>h][<digits>m]` (already lowercased) with at least one part, returning the
@@ -45,9 +43,7 @@ fn total_minutes(mut rest: &[u8]) -> Option<u64> {
             return None;
         }
         let (digits, tail) = rest.split_at_checked(digit_count)?;
-        let value = digits.iter().fold(0u64, |acc, &d| {
-            acc.saturating_mul(10).saturating_add(u64::from(d - b'0'))
-        });
+        let value = digits.iter().fold(0u64, |acc, &d| acc.saturating_mul(10).saturating_add(u64::from(d - b'0')));
         match tail.first() {
             Some(b'h') if hours.is_none() && minutes.is_none() => hours = Some(value),
             Some(b'm') if minutes.is_none() => minutes = Some(value),
@@ -55,12 +51,7 @@ fn total_minutes(mut rest: &[u8]) -> Option<u64> {
         }
         rest = tail.get(1..)?;
     }
-    Some(
-        hours
-            .unwrap_or(0)
-            .saturating_mul(60)
-            .saturating_add(minutes.unwrap_or(0)),
-    )
+    Some(hours.unwrap_or(0).saturating_mul(60).saturating_add(minutes.unwrap_or(0)))
 }
 
 impl AppointmentDuration {
@@ -163,10 +154,7 @@ mod tests {
             ("1h0m", "1h"),
             ("0h5m", "5m"),
         ] {
-            assert_eq!(
-                AppointmentDuration::parse(input).unwrap().to_string(),
-                canonical
-            );
+            assert_eq!(AppointmentDuration::parse(input).unwrap().to_string(), canonical);
         }
     }
 
@@ -183,10 +171,7 @@ mod tests {
     #[test]
     fn out_of_range_names_the_limits() {
         let err = AppointmentDuration::parse("25h").unwrap_err();
-        assert_eq!(
-            err.args,
-            vec![("min", "1m".to_string()), ("max", "24h".to_string())]
-        );
+        assert_eq!(err.args, vec![("min", "1m".to_string()), ("max", "24h".to_string())]);
     }
 
     #[test]
@@ -205,9 +190,9 @@ mod tests {
     #[test]
     fn malformed_input_is_a_format_error() {
         for input in [
-            "", "  ", "h", "m", "PT", "pt", "P", "15", "1h30", "30m1h", "1h1h", "1m1m", "1 h",
-            "1h 30m", "-15m", "+15m", "1.5h", "PT1.5H", "P1D", "P1DT1H", "PT1S", "15min", "1hr",
-            "hm", "1hm", "PTPT1H", "١٥m", "１５m", "15m\u{0}",
+            "", "  ", "h", "m", "PT", "pt", "P", "15", "1h30", "30m1h", "1h1h", "1m1m", "1 h", "1h 30m", "-15m",
+            "+15m", "1.5h", "PT1.5H", "P1D", "P1DT1H", "PT1S", "15min", "1hr", "hm", "1hm", "PTPT1H", "١٥m", "１５m",
+            "15m\u{0}",
         ] {
             assert_eq!(code(input), "duration-format", "{input:?}");
         }
@@ -215,22 +200,10 @@ mod tests {
 
     #[test]
     fn from_minutes_checks_the_range() {
-        assert_eq!(
-            AppointmentDuration::from_minutes(45).map(|d| d.to_string()),
-            Ok("45m".to_string())
-        );
-        assert_eq!(
-            AppointmentDuration::from_minutes(0).map_err(|e| e.code),
-            Err("duration-out-of-range")
-        );
-        assert_eq!(
-            AppointmentDuration::from_minutes(1441).map_err(|e| e.code),
-            Err("duration-out-of-range")
-        );
-        assert_eq!(
-            AppointmentDuration::from_minutes(u32::MAX).map_err(|e| e.code),
-            Err("duration-out-of-range")
-        );
+        assert_eq!(AppointmentDuration::from_minutes(45).map(|d| d.to_string()), Ok("45m".to_string()));
+        assert_eq!(AppointmentDuration::from_minutes(0).map_err(|e| e.code), Err("duration-out-of-range"));
+        assert_eq!(AppointmentDuration::from_minutes(1441).map_err(|e| e.code), Err("duration-out-of-range"));
+        assert_eq!(AppointmentDuration::from_minutes(u32::MAX).map_err(|e| e.code), Err("duration-out-of-range"));
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! SQL text. It never imports `worker`; it compiles and tests natively with `cargo test`.
 
 pub mod appointment;
-pub mod auth;
 pub mod appointment_id;
+pub mod auth;
 pub mod db;
 pub mod duration;
 pub mod health;

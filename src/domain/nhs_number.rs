@@ -19,11 +19,7 @@ pub struct NhsNumber(String);
 /// The check digit for the first nine digits (each `0..=9`), or `None` when the weighted sum
 /// gives 10, which means no NHS number can start with these nine digits.
 pub fn check_digit(first_nine: &[u8; 9]) -> Option<u8> {
-    let sum: u32 = first_nine
-        .iter()
-        .zip((2..=10u32).rev())
-        .map(|(&digit, weight)| u32::from(digit) * weight)
-        .sum();
+    let sum: u32 = first_nine.iter().zip((2..=10u32).rev()).map(|(&digit, weight)| u32::from(digit) * weight).sum();
     match 11 - (sum % 11) {
         11 => Some(0),
         10 => None,
@@ -44,10 +40,7 @@ impl NhsNumber {
 
         // Separators are only tolerated between digits.
         let starts_with_digit = trimmed.chars().next().is_some_and(|c| c.is_ascii_digit());
-        let ends_with_digit = trimmed
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_ascii_digit());
+        let ends_with_digit = trimmed.chars().next_back().is_some_and(|c| c.is_ascii_digit());
         if !starts_with_digit || !ends_with_digit {
             return Err(format());
         }
@@ -112,10 +105,7 @@ mod tests {
     #[test]
     fn known_good_numbers_parse_to_themselves() {
         for n in ["9434765919", "9876543210", "0021403597", "1373645350"] {
-            assert_eq!(
-                NhsNumber::parse(n).map(|n| n.to_string()),
-                Ok(n.to_string())
-            );
+            assert_eq!(NhsNumber::parse(n).map(|n| n.to_string()), Ok(n.to_string()));
         }
     }
 
@@ -128,17 +118,8 @@ mod tests {
 
     #[test]
     fn spaces_and_hyphens_between_digits_are_tolerated() {
-        for input in [
-            "943 476 5919",
-            "943-476-5919",
-            "  943 476 5919  ",
-            "9-4-3 4 7-6--5919",
-        ] {
-            assert_eq!(
-                NhsNumber::parse(input).unwrap().as_str(),
-                "9434765919",
-                "{input:?}"
-            );
+        for input in ["943 476 5919", "943-476-5919", "  943 476 5919  ", "9-4-3 4 7-6--5919"] {
+            assert_eq!(NhsNumber::parse(input).unwrap().as_str(), "9434765919", "{input:?}");
         }
     }
 
@@ -160,28 +141,14 @@ mod tests {
 
     #[test]
     fn the_wrong_number_of_digits_is_a_format_error() {
-        for input in [
-            "",
-            "   ",
-            "943476591",
-            "94347659190",
-            "0",
-            "-",
-            "12345678901234567890",
-        ] {
+        for input in ["", "   ", "943476591", "94347659190", "0", "-", "12345678901234567890"] {
             assert_eq!(code(input), "nhs-number-format", "{input:?}");
         }
     }
 
     #[test]
     fn other_characters_are_a_format_error() {
-        for input in [
-            "943476591a",
-            "943.476.5919",
-            "943_476_5919",
-            "943\t4765919",
-            "+9434765919",
-        ] {
+        for input in ["943476591a", "943.476.5919", "943_476_5919", "943\t4765919", "+9434765919"] {
             assert_eq!(code(input), "nhs-number-format", "{input:?}");
         }
     }
@@ -210,12 +177,8 @@ mod tests {
     /// Any nine digits whose check digit exists, completed into a valid number.
     fn valid_number() -> impl Strategy<Value = String> {
         proptest::array::uniform9(0u8..=9).prop_filter_map("no check digit", |nine| {
-            check_digit(&nine).map(|last| {
-                nine.iter()
-                    .chain(std::iter::once(&last))
-                    .map(|&d| char::from(b'0' + d))
-                    .collect()
-            })
+            check_digit(&nine)
+                .map(|last| nine.iter().chain(std::iter::once(&last)).map(|&d| char::from(b'0' + d)).collect())
         })
     }
 

@@ -125,10 +125,7 @@ mod tests {
     fn surrounding_whitespace_is_trimmed() {
         assert_eq!(name("  Dr Glenn Clark  "), "Dr Glenn Clark");
         // Unicode whitespace too: no-break space, ideographic space, em space.
-        assert_eq!(
-            name("\u{a0}\u{3000}Dr Glenn Clark\u{2003}"),
-            "Dr Glenn Clark"
-        );
+        assert_eq!(name("\u{a0}\u{3000}Dr Glenn Clark\u{2003}"), "Dr Glenn Clark");
     }
 
     #[test]
@@ -143,8 +140,7 @@ mod tests {
 
     #[test]
     fn arabic_hebrew_and_emoji_are_accepted() {
-        for input in ["محمد الأحمد", "דוד לוי", "Ana 👩🏽‍⚕️ Silva", "O'Brien-Smythe"]
-        {
+        for input in ["محمد الأحمد", "דוד לוי", "Ana 👩🏽‍⚕️ Silva", "O'Brien-Smythe"] {
             assert_eq!(name(input), input);
         }
     }
@@ -170,13 +166,7 @@ mod tests {
 
     #[test]
     fn control_characters_are_refused() {
-        for input in [
-            "Glenn\nClark",
-            "Glenn\tClark",
-            "Glenn\u{0}Clark",
-            "Glenn\u{7f}",
-            "Glenn\u{85}Clark",
-        ] {
+        for input in ["Glenn\nClark", "Glenn\tClark", "Glenn\u{0}Clark", "Glenn\u{7f}", "Glenn\u{85}Clark"] {
             assert_eq!(code(input), "text-control-characters", "{input:?}");
         }
     }
@@ -184,14 +174,10 @@ mod tests {
     #[test]
     fn line_separators_and_bidi_controls_are_refused() {
         for c in [
-            '\u{2028}', '\u{2029}', '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}',
-            '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+            '\u{2028}', '\u{2029}', '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
+            '\u{2068}', '\u{2069}',
         ] {
-            assert_eq!(
-                code(&format!("Glenn{c}Clark")),
-                "text-control-characters",
-                "{c:?}"
-            );
+            assert_eq!(code(&format!("Glenn{c}Clark")), "text-control-characters", "{c:?}");
         }
     }
 
@@ -219,19 +205,10 @@ mod tests {
 
     #[test]
     fn free_text_follows_the_same_rules() {
-        assert_eq!(
-            FreeText::parse("  oncology ").map(|t| t.to_string()),
-            Ok("oncology".to_string())
-        );
+        assert_eq!(FreeText::parse("  oncology ").map(|t| t.to_string()), Ok("oncology".to_string()));
         assert_eq!(FreeText::parse(" ").map_err(|e| e.code), Err("text-empty"));
-        assert_eq!(
-            FreeText::parse("a\u{202E}b").map_err(|e| e.code),
-            Err("text-control-characters")
-        );
-        assert_eq!(
-            FreeText::parse(&"x".repeat(201)).map_err(|e| e.code),
-            Err("text-too-long")
-        );
+        assert_eq!(FreeText::parse("a\u{202E}b").map_err(|e| e.code), Err("text-control-characters"));
+        assert_eq!(FreeText::parse(&"x".repeat(201)).map_err(|e| e.code), Err("text-too-long"));
     }
 
     #[test]

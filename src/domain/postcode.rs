@@ -64,10 +64,7 @@ fn is_valid_outward(outward: &[u8]) -> bool {
         }
         // AA99, AA9A
         [a, b, c, d] => {
-            is_first_letter(a)
-                && is_second_letter(b)
-                && is_digit(c)
-                && (is_digit(d) || is_fourth_letter(d))
+            is_first_letter(a) && is_second_letter(b) && is_digit(c) && (is_digit(d) || is_fourth_letter(d))
         }
         _ => false,
     }
@@ -93,13 +90,8 @@ impl Postcode {
             .map(|b| b.to_ascii_uppercase())
             .collect();
 
-        let split = compact
-            .len()
-            .checked_sub(3)
-            .ok_or_else(|| Invalid::new(INVALID))?;
-        let (outward, inward) = compact
-            .split_at_checked(split)
-            .ok_or_else(|| Invalid::new(INVALID))?;
+        let split = compact.len().checked_sub(3).ok_or_else(|| Invalid::new(INVALID))?;
+        let (outward, inward) = compact.split_at_checked(split).ok_or_else(|| Invalid::new(INVALID))?;
 
         let special = outward == b"GIR" && inward == b"0AA";
         let shaped = is_valid_outward(outward) && is_valid_inward(inward);
@@ -187,8 +179,8 @@ mod tests {
     #[test]
     fn real_looking_but_non_existent_postcodes_are_accepted() {
         for p in [
-            "IM2N 4LG", "CW6E 2ET", "JE09 9WF", "HD36 0HQ", "UB56 7XQ", "WA55 8HE", "TF0 9DA",
-            "N1 5ZG", "M4 2ST", "E91 9AE",
+            "IM2N 4LG", "CW6E 2ET", "JE09 9WF", "HD36 0HQ", "UB56 7XQ", "WA55 8HE", "TF0 9DA", "N1 5ZG", "M4 2ST",
+            "E91 9AE",
         ] {
             assert_eq!(ok(p), p);
         }
@@ -252,20 +244,14 @@ mod tests {
 
     #[test]
     fn every_example_postcode_parses_to_itself() {
-        let dir = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/"
-        );
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/");
         let mut checked = 0;
         for file in ["example_patients.json", "example_appointments.json"] {
             let text = std::fs::read_to_string(format!("{dir}{file}")).unwrap();
             let rows: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
             for row in rows {
                 let postcode = row["postcode"].as_str().unwrap();
-                assert_eq!(
-                    Postcode::parse(postcode).map(|p| p.to_string()),
-                    Ok(postcode.to_string())
-                );
+                assert_eq!(Postcode::parse(postcode).map(|p| p.to_string()), Ok(postcode.to_string()));
                 checked += 1;
             }
         }

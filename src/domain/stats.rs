@@ -128,17 +128,17 @@ pub fn missed_statement(group_by: GroupBy, period: Period, query: &MissedQuery, 
     let (table, column) = group_by.table();
     let missed = missed_sql();
     let mut conditions = vec!["a.starts_at >= ?2".to_owned(), "a.starts_at < ?3".to_owned()];
-    let mut statement = Statement::new(String::new())
-        .bind(now)
-        .bind(query.from.unwrap_or(EARLIEST))
-        .bind(query.to.unwrap_or(LATEST));
+    let mut statement =
+        Statement::new(String::new()).bind(now).bind(query.from.unwrap_or(EARLIEST)).bind(query.to.unwrap_or(LATEST));
     if let Some(clinician) = &query.clinician {
         statement.params.push(clinician.as_str().into());
-        conditions.push(format!("a.clinician_id = (SELECT id FROM clinicians WHERE name = ?{})", statement.params.len()));
+        conditions
+            .push(format!("a.clinician_id = (SELECT id FROM clinicians WHERE name = ?{})", statement.params.len()));
     }
     if let Some(department) = &query.department {
         statement.params.push(department.as_str().into());
-        conditions.push(format!("a.department_id = (SELECT id FROM departments WHERE name = ?{})", statement.params.len()));
+        conditions
+            .push(format!("a.department_id = (SELECT id FROM departments WHERE name = ?{})", statement.params.len()));
     }
     statement.sql = format!(
         "SELECT g.name AS grp,

@@ -121,10 +121,7 @@ mod tests {
 
     #[test]
     fn a_user_cannot_mark_an_appointment_missed() {
-        assert_eq!(
-            Status::Active.check_change(Some(Status::Missed)),
-            Err(Refusal::NotAllowed { to: Status::Missed })
-        );
+        assert_eq!(Status::Active.check_change(Some(Status::Missed)), Err(Refusal::NotAllowed { to: Status::Missed }));
     }
 
     #[test]

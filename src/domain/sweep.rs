@@ -33,10 +33,7 @@ pub struct SweepReport {
 pub async fn mark_missed(db: &impl Database, now: i64) -> Result<SweepReport, DbError> {
     let mut marked_missed = 0;
     for _ in 0..MAX_CHUNKS_PER_RUN {
-        let changed = db
-            .query(Statement::new(MARK_MISSED).bind(now).bind(CHUNK))
-            .await?
-            .len();
+        let changed = db.query(Statement::new(MARK_MISSED).bind(now).bind(CHUNK)).await?.len();
         marked_missed += changed;
         if (changed as i64) < CHUNK {
             return Ok(SweepReport { marked_missed, backlog_remaining: false });

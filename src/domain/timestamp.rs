@@ -28,18 +28,10 @@ const MAX_OFFSET_SECONDS: i32 = 23 * 3600 + 59 * 60;
 
 /// Would this be a valid timestamp if it only had an offset?
 fn is_naive_timestamp(input: &str) -> bool {
-    let with_t = format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]"
-    );
-    let with_lower_t = format_description!(
-        "[year]-[month]-[day]t[hour]:[minute]:[second][optional [.[subsecond]]]"
-    );
-    let with_space = format_description!(
-        "[year]-[month]-[day] [hour]:[minute]:[second][optional [.[subsecond]]]"
-    );
-    [with_t, with_lower_t, with_space]
-        .iter()
-        .any(|description| PrimitiveDateTime::parse(input, description).is_ok())
+    let with_t = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]");
+    let with_lower_t = format_description!("[year]-[month]-[day]t[hour]:[minute]:[second][optional [.[subsecond]]]");
+    let with_space = format_description!("[year]-[month]-[day] [hour]:[minute]:[second][optional [.[subsecond]]]");
+    [with_t, with_lower_t, with_space].iter().any(|description| PrimitiveDateTime::parse(input, description).is_ok())
 }
 
 impl Timestamp {
@@ -54,11 +46,10 @@ impl Timestamp {
         match OffsetDateTime::parse(trimmed, &Rfc3339) {
             // Refuse the few edge instants (local year 0000 or 9999 whose UTC time falls outside
             // those years) that could be written but never read back from storage.
-            Ok(instant) => Self::from_unix_seconds_with_offset(
-                instant.unix_timestamp(),
-                instant.offset().whole_seconds(),
-            )
-            .map(|_| Self(instant)),
+            Ok(instant) => {
+                Self::from_unix_seconds_with_offset(instant.unix_timestamp(), instant.offset().whole_seconds())
+                    .map(|_| Self(instant))
+            }
             Err(_) if is_naive_timestamp(trimmed) => Err(Invalid::new("timestamp-missing-offset")),
             Err(_) => Err(Invalid::new("timestamp-format")),
         }
@@ -69,14 +60,9 @@ impl Timestamp {
     /// Code: `timestamp-format` when the offset is not a whole number of minutes within
     /// `±23:59`, or the local date falls outside the years 0000..=9999 (which RFC 3339 cannot
     /// write).
-    pub fn from_unix_seconds_with_offset(
-        unix_seconds: i64,
-        offset_seconds: i32,
-    ) -> Result<Self, Invalid> {
+    pub fn from_unix_seconds_with_offset(unix_seconds: i64, offset_seconds: i32) -> Result<Self, Invalid> {
         let format = || Invalid::new("timestamp-format");
-        if offset_seconds % 60 != 0
-            || offset_seconds.unsigned_abs() > MAX_OFFSET_SECONDS.unsigned_abs()
-        {
+        if offset_seconds % 60 != 0 || offset_seconds.unsigned_abs() > MAX_OFFSET_SECONDS.unsigned_abs() {
             return Err(format());
         }
         let offset = UtcOffset::from_whole_seconds(offset_seconds).map_err(|_| format())?;
@@ -152,11 +138,7 @@ fn parse_iso_date(input: &str) -> Option<Date> {
         if bytes.is_empty() || !bytes.iter().all(u8::is_ascii_digit) {
             return None;
         }
-        Some(
-            bytes
-                .iter()
-                .fold(0u16, |acc, &d| acc * 10 + u16::from(d - b'0')),
-        )
+        Some(bytes.iter().fold(0u16, |acc, &d| acc * 10 + u16::from(d - b'0')))
     }
     match *input.as_bytes() {
         [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] => {
@@ -192,13 +174,7 @@ impl DateOfBirth {
 
 impl fmt::Display for DateOfBirth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{:04}-{:02}-{:02}",
-            self.0.year(),
-            u8::from(self.0.month()),
-            self.0.day()
-        )
+        write!(f, "{:04}-{:02}-{:02}", self.0.year(), u8::from(self.0.month()), self.0.day())
     }
 }
 
@@ -240,11 +216,7 @@ mod tests {
 
     #[test]
     fn a_client_timestamp_round_trips_exactly() {
-        for input in [
-            "2026-12-01T09:30:00+00:00",
-            "2025-06-04T16:30:00+01:00",
-            "2018-01-21T16:30:00+00:00",
-        ] {
+        for input in ["2026-12-01T09:30:00+00:00", "2025-06-04T16:30:00+01:00", "2018-01-21T16:30:00+00:00"] {
             assert_eq!(rfc(input), input);
         }
     }
@@ -261,10 +233,7 @@ mod tests {
         let t = Timestamp::parse("2026-12-01T09:30:00+05:30").unwrap();
         assert_eq!(t.offset_seconds(), 5 * 3600 + 30 * 60);
         assert_eq!(t.to_rfc3339(), "2026-12-01T09:30:00+05:30");
-        assert_eq!(
-            rfc("2026-12-01T09:30:00-03:45"),
-            "2026-12-01T09:30:00-03:45"
-        );
+        assert_eq!(rfc("2026-12-01T09:30:00-03:45"), "2026-12-01T09:30:00-03:45");
     }
 
     #[test]
@@ -279,23 +248,13 @@ mod tests {
     #[test]
     fn fractional_seconds_are_written_only_when_present() {
         assert_eq!(rfc("2026-12-01T09:30:00.000Z"), "2026-12-01T09:30:00+00:00");
-        assert_eq!(
-            rfc("2026-12-01T09:30:00.500+01:00"),
-            "2026-12-01T09:30:00.5+01:00"
-        );
-        assert_eq!(
-            rfc("2026-12-01T09:30:00.123456789Z"),
-            "2026-12-01T09:30:00.123456789+00:00"
-        );
+        assert_eq!(rfc("2026-12-01T09:30:00.500+01:00"), "2026-12-01T09:30:00.5+01:00");
+        assert_eq!(rfc("2026-12-01T09:30:00.123456789Z"), "2026-12-01T09:30:00.123456789+00:00");
     }
 
     #[test]
     fn a_naive_timestamp_is_refused_for_its_missing_offset() {
-        for input in [
-            "2026-12-01T09:30:00",
-            "2026-12-01T09:30:00.25",
-            "2026-12-01 09:30:00",
-        ] {
+        for input in ["2026-12-01T09:30:00", "2026-12-01T09:30:00.25", "2026-12-01 09:30:00"] {
             assert_eq!(ts_code(input), "timestamp-missing-offset", "{input:?}");
         }
     }
@@ -331,11 +290,7 @@ mod tests {
 
     #[test]
     fn lowercase_t_and_z_do_not_panic_and_round_trip_if_accepted() {
-        for input in [
-            "2026-12-01t09:30:00z",
-            "2026-12-01t09:30:00+00:00",
-            "2026-12-01T09:30:00z",
-        ] {
+        for input in ["2026-12-01t09:30:00z", "2026-12-01t09:30:00+00:00", "2026-12-01T09:30:00z"] {
             if let Ok(t) = Timestamp::parse(input) {
                 assert_eq!(t.to_rfc3339(), "2026-12-01T09:30:00+00:00");
             }
@@ -347,11 +302,8 @@ mod tests {
         let t = Timestamp::from_unix_seconds_with_offset(1_796_117_400, 3600).unwrap();
         assert_eq!(t.to_rfc3339(), "2026-12-01T10:30:00+01:00");
         let original = Timestamp::parse("2025-06-04T16:30:00+01:00").unwrap();
-        let back = Timestamp::from_unix_seconds_with_offset(
-            original.unix_seconds(),
-            original.offset_seconds(),
-        )
-        .unwrap();
+        let back =
+            Timestamp::from_unix_seconds_with_offset(original.unix_seconds(), original.offset_seconds()).unwrap();
         assert_eq!(back.to_rfc3339(), "2025-06-04T16:30:00+01:00");
         assert_eq!(back.inner(), original.inner());
     }
@@ -381,8 +333,7 @@ mod tests {
             Ok("0000-01-01T00:00:00+00:00".to_string())
         );
         assert_eq!(
-            Timestamp::from_unix_seconds_with_offset(253_402_300_799, -(23 * 3600 + 59 * 60))
-                .map(|t| t.to_rfc3339()),
+            Timestamp::from_unix_seconds_with_offset(253_402_300_799, -(23 * 3600 + 59 * 60)).map(|t| t.to_rfc3339()),
             Ok("9999-12-31T00:00:59-23:59".to_string())
         );
     }
@@ -392,14 +343,8 @@ mod tests {
         // The first is year 10000 in UTC, beyond what storage can rebuild. The second is year -1
         // in UTC but that is still representable, so it is kept.
         assert_eq!(ts_code("9999-12-31T23:59:59-23:59"), "timestamp-format");
-        assert_eq!(
-            rfc("0000-01-01T00:00:00+01:00"),
-            "0000-01-01T00:00:00+01:00"
-        );
-        assert_eq!(
-            rfc("9999-12-31T23:59:59+00:00"),
-            "9999-12-31T23:59:59+00:00"
-        );
+        assert_eq!(rfc("0000-01-01T00:00:00+01:00"), "0000-01-01T00:00:00+01:00");
+        assert_eq!(rfc("9999-12-31T23:59:59+00:00"), "9999-12-31T23:59:59+00:00");
     }
 
     #[test]
@@ -410,20 +355,13 @@ mod tests {
     #[test]
     fn a_timestamp_serializes_as_rfc3339() {
         let t = Timestamp::parse("2026-12-01T09:30:00Z").unwrap();
-        assert_eq!(
-            serde_json::to_string(&t).unwrap(),
-            "\"2026-12-01T09:30:00+00:00\""
-        );
+        assert_eq!(serde_json::to_string(&t).unwrap(), "\"2026-12-01T09:30:00+00:00\"");
     }
 
     #[test]
     fn every_example_appointment_time_round_trips() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/example_appointments.json"
-        );
-        let rows: Vec<serde_json::Value> =
-            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/example_appointments.json");
+        let rows: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         assert_eq!(rows.len(), 100);
         for row in rows {
             let time = row["time"].as_str().unwrap();
@@ -436,21 +374,12 @@ mod tests {
         let d = DateOfBirth::parse("1996-02-01", TODAY).unwrap();
         assert_eq!(d.to_string(), "1996-02-01");
         assert_eq!(d.date(), date!(1996 - 02 - 01));
-        assert_eq!(
-            DateOfBirth::parse(" 2024-02-29 ", TODAY).map(|d| d.to_string()),
-            Ok("2024-02-29".to_string())
-        );
+        assert_eq!(DateOfBirth::parse(" 2024-02-29 ", TODAY).map(|d| d.to_string()), Ok("2024-02-29".to_string()));
     }
 
     #[test]
     fn a_date_that_does_not_exist_is_refused() {
-        for input in [
-            "2023-02-29",
-            "2023-13-01",
-            "2023-00-10",
-            "2023-04-31",
-            "2023-01-00",
-        ] {
+        for input in ["2023-02-29", "2023-13-01", "2023-00-10", "2023-04-31", "2023-01-00"] {
             assert_eq!(dob_code(input), "date-format", "{input:?}");
         }
     }
@@ -476,10 +405,7 @@ mod tests {
 
     #[test]
     fn today_is_accepted_and_tomorrow_refused() {
-        assert_eq!(
-            DateOfBirth::parse("2026-06-15", TODAY).map(|d| d.date()),
-            Ok(TODAY)
-        );
+        assert_eq!(DateOfBirth::parse("2026-06-15", TODAY).map(|d| d.date()), Ok(TODAY));
         assert_eq!(dob_code("2026-06-16"), "date-in-future");
         assert_eq!(dob_code("9999-12-31"), "date-in-future");
     }
@@ -495,18 +421,11 @@ mod tests {
 
     #[test]
     fn every_example_date_of_birth_is_accepted() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/example_patients.json"
-        );
-        let rows: Vec<serde_json::Value> =
-            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/example_patients.json");
+        let rows: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         for row in rows {
             let dob = row["date_of_birth"].as_str().unwrap();
-            assert_eq!(
-                DateOfBirth::parse(dob, TODAY).map(|d| d.to_string()),
-                Ok(dob.to_string())
-            );
+            assert_eq!(DateOfBirth::parse(dob, TODAY).map(|d| d.to_string()), Ok(dob.to_string()));
         }
     }
 

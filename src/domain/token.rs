@@ -171,7 +171,8 @@ mod tests {
     }
 
     fn claims(overrides: serde_json::Value) -> serde_json::Value {
-        let mut claims = serde_json::json!({"iss": ISSUER, "aud": AUDIENCE, "sub": "1", "iat": NOW, "nbf": NOW, "exp": NOW + 900});
+        let mut claims =
+            serde_json::json!({"iss": ISSUER, "aud": AUDIENCE, "sub": "1", "iat": NOW, "nbf": NOW, "exp": NOW + 900});
         for (k, v) in overrides.as_object().unwrap() {
             claims[k] = v.clone();
         }
@@ -221,7 +222,11 @@ mod tests {
     fn alg_none_and_other_algorithms_are_refused() {
         assert_eq!(verify(&key(), &forge("none", claims(serde_json::json!({})), SECRET), NOW), Err(Refused::Algorithm));
         for alg in ["HS384", "HS512", "RS256", "ES256", "hs256"] {
-            assert_eq!(verify(&key(), &forge(alg, claims(serde_json::json!({})), SECRET), NOW), Err(Refused::Algorithm), "{alg}");
+            assert_eq!(
+                verify(&key(), &forge(alg, claims(serde_json::json!({})), SECRET), NOW),
+                Err(Refused::Algorithm),
+                "{alg}"
+            );
         }
     }
 

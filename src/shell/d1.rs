@@ -42,9 +42,7 @@ impl Database for D1 {
 }
 
 fn rows(result: &worker::D1Result) -> Result<Vec<Row>, DbError> {
-    result
-        .results::<Row>()
-        .map_err(|e| DbError::Decode(e.to_string()))
+    result.results::<Row>().map_err(|e| DbError::Decode(e.to_string()))
 }
 
 fn failure(error: worker::Error) -> DbError {

@@ -5,7 +5,10 @@
 mod clock;
 mod d1;
 
-use worker::{console_error, console_log, event, Context, Env, Headers, Method, Request, Response, ScheduleContext, ScheduledEvent};
+use worker::{
+    console_error, console_log, event, Context, Env, Headers, Method, Request, Response, ScheduleContext,
+    ScheduledEvent,
+};
 
 use crate::api::{self, http::MAX_BODY_BYTES};
 use crate::domain::sweep;
