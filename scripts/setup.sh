@@ -35,6 +35,33 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$bindgen_ver
   cargo install wasm-bindgen-cli --version "$bindgen_version"
 fi
 
+# Headless Chromium for the browser test of /docs (tests/e2e/docs.test.mjs): Debian's package, driven
+# by playwright-core through executablePath. Playwright never downloads a browser of its own here.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+CHROMIUM=/usr/bin/chromium
+if [ ! -x "$CHROMIUM" ]; then
+  command -v apt-get >/dev/null \
+    || fail "Chromium is missing at $CHROMIUM and this machine has no apt-get: install Chromium so that $CHROMIUM runs it, then run this command again."
+  if [ "$(id -u)" -eq 0 ]; then
+    as_root=()
+  elif command -v sudo >/dev/null; then
+    as_root=(sudo)
+  else
+    fail "Chromium is missing at $CHROMIUM and installing it needs root: run 'apt-get update && apt-get install -y chromium' as root, then run this command again."
+  fi
+  say "=================================================================================="
+  say "Chromium is missing at $CHROMIUM (the browser test of /docs needs it)."
+  say "installing Debian's chromium package: apt-get update, then apt-get install -y chromium"
+  say "(a minute or two, once)"
+  say "=================================================================================="
+  "${as_root[@]}" apt-get update \
+    || fail "'apt-get update' failed, so Chromium could not be installed: fix apt, then run this command again."
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium \
+    || fail "'apt-get install -y chromium' failed, so Chromium could not be installed: fix apt, then run this command again."
+  [ -x "$CHROMIUM" ] || fail "Debian's chromium package installed, but $CHROMIUM is still missing."
+  say "installed $("$CHROMIUM" --version 2>/dev/null || echo chromium)"
+fi
+
 # npm ci only when package-lock.json changed since the last install.
 stamp=node_modules/.panda-package-lock.json
 if ! cmp -s package-lock.json "$stamp" 2>/dev/null; then
