@@ -6,8 +6,7 @@ mod clock;
 mod d1;
 
 use worker::{
-    console_error, console_log, event, Context, Env, Headers, Method, Request, Response, ScheduleContext,
-    ScheduledEvent,
+    console_error, console_log, event, Context, Env, Headers, Request, Response, ScheduleContext, ScheduledEvent,
 };
 
 use crate::api::{self, http::MAX_BODY_BYTES};
@@ -56,10 +55,8 @@ fn config(env: &Env) -> api::Config {
 }
 
 async fn read_request(mut req: Request) -> api::Request {
-    let method = match req.method() {
-        Method::Get => "GET".to_owned(),
-        other => other.to_string().to_ascii_uppercase(),
-    };
+    // The raw method: the worker crate's `Method` turns every method it does not know into GET.
+    let method = req.inner().method().to_ascii_uppercase();
     let headers: Vec<(String, String)> =
         req.headers().entries().map(|(name, value)| (name.to_ascii_lowercase(), value)).collect();
     let query = req.url().ok().and_then(|url| url.query().map(str::to_owned)).unwrap_or_default();
