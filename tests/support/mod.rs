@@ -168,7 +168,9 @@ impl Answer {
             .map(|errors| {
                 errors
                     .iter()
-                    .map(|e| (e["field"].as_str().unwrap_or("").to_owned(), e["code"].as_str().unwrap_or("").to_owned()))
+                    .map(|e| {
+                        (e["field"].as_str().unwrap_or("").to_owned(), e["code"].as_str().unwrap_or("").to_owned())
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -195,7 +197,13 @@ impl Api {
         Self { db, now, config, token }
     }
 
-    pub fn call(&self, method: &str, path_and_query: &str, body: Option<serde_json::Value>, headers: &[(&str, &str)]) -> Answer {
+    pub fn call(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        body: Option<serde_json::Value>,
+        headers: &[(&str, &str)],
+    ) -> Answer {
         let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
         let mut request = panda::api::Request {
             method: method.into(),
