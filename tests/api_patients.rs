@@ -208,3 +208,14 @@ fn the_patient_list_seeks_through_the_primary_key_index() {
     assert!(plan.iter().any(|l| l.starts_with("SEARCH patients USING") && l.contains("INDEX")), "{plan:?}");
     assert!(!plan.iter().any(|l| l.contains("TEMP B-TREE")), "no sort step: {plan:?}");
 }
+
+#[test]
+fn head_answers_like_get_without_a_body() {
+    let api = Api::new();
+    api.post("/v1/patients", glenn());
+    let head = api.call("HEAD", "/v1/patients/1373645350", None, &[]);
+    assert_eq!(head.status, 200);
+    assert!(head.response.body.is_empty());
+    assert_eq!(head.header("etag"), api.get("/v1/patients/1373645350").header("etag"));
+    assert_eq!(api.call("HEAD", "/v1/patients/9434765919", None, &[]).status, 404);
+}

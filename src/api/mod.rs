@@ -48,10 +48,22 @@ pub async fn handle(request: &Request, db: &impl Database, now: OffsetDateTime, 
         return preflight;
     }
     let lang = i18n::negotiate(request.header("accept-language"));
-    let response = match dispatch(request, db, now, config).await {
+    // HEAD is GET without the body (RFC 9110 section 9.3.2).
+    let head = request.method == "HEAD";
+    let as_get;
+    let request = if head {
+        as_get = Request { method: "GET".into(), ..request.clone() };
+        &as_get
+    } else {
+        request
+    };
+    let mut response = match dispatch(request, db, now, config).await {
         Ok(response) => response,
         Err(error) => problem::render(&error, lang),
     };
+    if head {
+        response.body.clear();
+    }
     cors.decorate(request, response)
 }
 

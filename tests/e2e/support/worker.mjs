@@ -67,6 +67,8 @@ export async function startWorker({ vars = {}, signIn = true, quiet = false } = 
   const persistDir = await mkdtemp(join(tmpdir(), 'panda-e2e-'));
   await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir]);
   const port = await freePort();
+  // Its own devtools port too: two workers starting at once would otherwise both take 9229.
+  const inspectorPort = await freePort();
   const varArgs = Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]);
   // quiet (for benchmarks): only warnings are logged, and wrangler's devtools inspector, which
   // relays every D1 query through its own process, stays off (it does when VSCODE_INSPECTOR_OPTIONS is set).
@@ -75,7 +77,7 @@ export async function startWorker({ vars = {}, signIn = true, quiet = false } = 
   const child = spawn(
     WRANGLER,
     ['dev', '--ip', '127.0.0.1', '--port', String(port),
-      '--persist-to', persistDir, '--test-scheduled', ...quietArgs, ...varArgs],
+      '--persist-to', persistDir, '--inspector-port', String(inspectorPort), '--test-scheduled', ...quietArgs, ...varArgs],
     { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...QUIET, ...quietEnv } },
   );
   running.add(child);
