@@ -381,3 +381,15 @@ fn query_problems_are_reported_with_a_bad_nhs_number_in_the_path() {
     );
     assert_eq!(api.get("/v1/appointments?cursor=").status, 200, "an empty cursor is the first page");
 }
+
+#[test]
+fn an_active_filter_seeks_past_the_history_instead_of_reading_it() {
+    let api = Api::new();
+    let filter =
+        Filter { clinician: Some(FreeText::parse("Dr A").unwrap()), status: Some(Status::Active), ..Filter::default() };
+    let plan = api.db.query_plan(&list_statement(&filter, None, 20, 1_000_000));
+    assert!(
+        plan.iter().any(|l| l.contains("appointments_by_clinician (clinician_id=? AND starts_at>?)")),
+        "the start bound reaches the index: {plan:?}"
+    );
+}

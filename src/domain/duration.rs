@@ -14,7 +14,8 @@ use serde::{Serialize, Serializer};
 use super::invalid::Invalid;
 
 const MIN_MINUTES: u32 = 1;
-const MAX_MINUTES: u32 = 24 * 60;
+/// The longest appointment; also bounds how long ago a still-active appointment can have started.
+pub const MAX_MINUTES: u32 = 24 * 60;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct AppointmentDuration {
