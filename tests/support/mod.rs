@@ -161,9 +161,10 @@ impl Answer {
         self.body["code"].as_str().unwrap_or("")
     }
 
-    /// `(field, code)` of each entry of a validation problem's `errors`.
+    /// `(field, code)` of each entry of a validation problem's `errors`, sorted, so tests need not
+    /// depend on the order fields were checked in.
     pub fn field_errors(&self) -> Vec<(String, String)> {
-        self.body["errors"]
+        let mut errors: Vec<(String, String)> = self.body["errors"]
             .as_array()
             .map(|errors| {
                 errors
@@ -173,7 +174,9 @@ impl Answer {
                     })
                     .collect()
             })
-            .unwrap_or_default()
+            .unwrap_or_default();
+        errors.sort();
+        errors
     }
 }
 
