@@ -273,6 +273,12 @@ fn statistics_and_lists_read_through_indexes() {
         assert!(!plan.iter().any(|l| l.starts_with("SCAN a") && !l.contains("INDEX")), "{name}: {plan:?}");
         assert!(!plan.iter().any(|l| l == "SCAN appointments"), "{name}: {plan:?}");
         assert!(plan.iter().any(|l| l.contains("INDEX")), "{name} uses an index: {plan:?}");
+        if name.starts_with("stats") {
+            assert!(
+                plan.iter().any(|l| l.starts_with("SEARCH r USING") && l.contains("day>? AND day<?")),
+                "{name} reads settled days from the kept counts by day: {plan:?}"
+            );
+        }
     }
 }
 
@@ -361,4 +367,104 @@ fn an_answer_too_large_to_be_useful_is_refused_with_advice() {
     let answer = api.get("/v1/stats/missed?group_by=clinician&period=day");
     assert_eq!(answer.field_errors(), vec![("period".into(), "statistics-too-large".into())]);
     assert_eq!(api.get("/v1/stats/missed?group_by=clinician&period=month").status, 200);
+}
+
+/// A deterministic pseudo-random sequence (xorshift), so a failure can be replayed.
+struct Dice(u64);
+
+impl Dice {
+    fn roll(&mut self, below: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % below
+    }
+}
+
+#[test]
+fn the_kept_day_counts_always_agree_with_the_appointments_themselves() {
+    let api = Api::new();
+    let patients = ["9434765919", "9876543210", "1373645350"];
+    for nhs in patients {
+        api.post(
+            "/v1/patients",
+            json!({"nhs_number": nhs, "name": "P", "date_of_birth": "1990-01-01", "postcode": "SW1A 1AA"}),
+        );
+    }
+    let mut dice = Dice(0x5eed_1234_abcd_9876);
+    let now = api.now.unix_timestamp();
+    let mut ids = Vec::new();
+    for _ in 0..300 {
+        // From ten days ago to ten days ahead, so both the kept counts and the recent rows are used.
+        let start = now - 10 * 86_400 + dice.roll(20 * 86_400) as i64 / 60 * 60;
+        let time = OffsetDateTime::from_unix_timestamp(start).unwrap().format(&Rfc3339).unwrap();
+        let status = ["active", "active", "attended", "cancelled", "missed"][dice.roll(5) as usize];
+        let answer = api.post(
+            "/v1/appointments",
+            json!({"patient": patients[dice.roll(3) as usize], "time": time, "duration": format!("{}m", 15 + dice.roll(1425)),
+                   "clinician": format!("Dr {}", dice.roll(3)), "department": format!("dept {}", dice.roll(2)),
+                   "postcode": "SW1A 1AA", "status": status}),
+        );
+        assert_eq!(answer.status, 201, "{}", answer.body);
+        ids.push(answer.body["id"].as_str().unwrap().to_owned());
+    }
+    // Changes after booking: attend, cancel, move, reassign; the sweep; one patient erased.
+    for id in &ids {
+        let change = match dice.roll(6) {
+            0 => json!({"status": "attended"}),
+            1 => json!({"status": "cancelled"}),
+            2 => json!({"clinician": "Dr 9", "department": "dept 9"}),
+            3 => json!({"duration": "24h"}),
+            _ => continue,
+        };
+        let answer = api.patch(&format!("/v1/appointments/{id}"), change);
+        assert!(answer.status == 200 || answer.status == 409 || answer.status == 422, "{}", answer.body);
+    }
+    support::block_on(panda::domain::sweep::mark_missed(&api.db, now)).unwrap();
+    assert_eq!(api.delete("/v1/patients/9876543210").status, 204);
+
+    // What the appointments say, one by one (their effective status, as the API reads them).
+    let mut expected: BTreeMap<(String, String), (i64, i64, i64, i64, i64)> = BTreeMap::new();
+    let all = api.get("/v1/appointments?limit=200").body["items"].as_array().unwrap().clone();
+    let more = api
+        .get(&format!(
+            "/v1/appointments?limit=200&cursor={}",
+            api.get("/v1/appointments?limit=200").body["next_cursor"].as_str().unwrap_or("")
+        ))
+        .body["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    for a in all.iter().chain(more.iter()) {
+        let start =
+            OffsetDateTime::parse(a["time"].as_str().unwrap(), &Rfc3339).unwrap().to_offset(time::UtcOffset::UTC);
+        let day = format!("{:04}-{:02}-{:02}", start.year(), u8::from(start.month()), start.day());
+        let minutes = panda::domain::duration::AppointmentDuration::parse(a["duration"].as_str().unwrap())
+            .unwrap()
+            .minutes() as i64;
+        let e = expected.entry((a["clinician"].as_str().unwrap().to_owned(), day)).or_default();
+        e.0 += 1;
+        match a["status"].as_str().unwrap() {
+            "attended" => e.1 += 1,
+            "missed" => {
+                e.2 += 1;
+                e.4 += minutes;
+            }
+            "cancelled" => e.3 += 1,
+            _ => {}
+        }
+    }
+    assert!(all.len() + more.len() > 150, "enough appointments survived to compare");
+    let rows = api.get("/v1/stats/missed?group_by=clinician&period=day").body["items"].as_array().unwrap().clone();
+    let actual: BTreeMap<(String, String), (i64, i64, i64, i64, i64)> = rows
+        .iter()
+        .map(|r| {
+            let n = |f: &str| r[f].as_i64().unwrap();
+            (
+                (r["group"].as_str().unwrap().to_owned(), r["period_start"].as_str().unwrap().to_owned()),
+                (n("appointments"), n("attended"), n("missed"), n("cancelled"), n("missed_minutes")),
+            )
+        })
+        .collect();
+    assert_eq!(actual, expected);
 }

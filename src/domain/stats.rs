@@ -53,13 +53,13 @@ impl Period {
         }
     }
 
-    /// The SQL for the first day of the period an instant (`starts_at`, UTC) falls in.
+    /// The SQL for the first day of the period a UTC day (`days.day`, days since 1970) falls in.
     /// `weekday 0` moves forward to Sunday (or stays on one); six days back is that week's Monday.
     fn start_sql(self) -> &'static str {
         match self {
-            Period::Day => "date(a.starts_at, 'unixepoch')",
-            Period::Week => "date(a.starts_at, 'unixepoch', 'weekday 0', '-6 days')",
-            Period::Month => "date(a.starts_at, 'unixepoch', 'start of month')",
+            Period::Day => "date(days.day * 86400, 'unixepoch')",
+            Period::Week => "date(days.day * 86400, 'unixepoch', 'weekday 0', '-6 days')",
+            Period::Month => "date(days.day * 86400, 'unixepoch', 'start of month')",
         }
     }
 }
@@ -124,39 +124,83 @@ fn missed_sql() -> &'static str {
     "(a.status = 'missed' OR (a.status = 'active' AND a.starts_at + a.duration_minutes * 60 <= ?1))"
 }
 
+const DAY: i64 = 86_400;
+
+/// The UTC day an instant falls in, rounding down before 1970 too (as the migration's triggers do).
+fn day_of(seconds: i64) -> i64 {
+    seconds.div_euclid(DAY)
+}
+
+/// Days whose appointments have all ended by `now`: a day's appointments start before its end and
+/// last at most 24 hours, so everything that started two or more days ago is over. Those days are
+/// read from `appointment_day_counts`, where a stored `active` therefore means missed; the
+/// days after are read from the appointments themselves, with the effective status.
+pub fn first_unsettled_day(now: i64) -> i64 {
+    day_of(now) - 1
+}
+
 pub fn missed_statement(group_by: GroupBy, period: Period, query: &MissedQuery, now: i64) -> Statement {
     let (table, column) = group_by.table();
     let missed = missed_sql();
-    let mut conditions = vec!["a.starts_at >= ?2".to_owned(), "a.starts_at < ?3".to_owned()];
-    let mut statement =
-        Statement::new(String::new()).bind(now).bind(query.from.unwrap_or(EARLIEST)).bind(query.to.unwrap_or(LATEST));
-    if let Some(clinician) = &query.clinician {
-        statement.params.push(clinician.as_str().into());
-        conditions
-            .push(format!("a.clinician_id = (SELECT id FROM clinicians WHERE name = ?{})", statement.params.len()));
-    }
-    if let Some(department) = &query.department {
-        statement.params.push(department.as_str().into());
-        conditions
-            .push(format!("a.department_id = (SELECT id FROM departments WHERE name = ?{})", statement.params.len()));
+    let from = query.from.unwrap_or(EARLIEST);
+    let to = query.to.unwrap_or(LATEST);
+    let unsettled = first_unsettled_day(now);
+    // ?1 now; ?2 and ?3 the instants the appointments themselves are read between (the unsettled
+    // part of the range); ?4 and ?5 the days read from the counts (the settled part); then filters.
+    let mut statement = Statement::new(String::new())
+        .bind(now)
+        .bind(from.max(unsettled * DAY))
+        .bind(to)
+        .bind(day_of(from))
+        .bind(unsettled.min(day_of(to.saturating_add(DAY - 1))));
+    let mut settled_filters = String::new();
+    let mut recent_filters = String::new();
+    for (name, lookup, key) in
+        [(&query.clinician, "clinicians", "clinician_id"), (&query.department, "departments", "department_id")]
+    {
+        if let Some(name) = name {
+            statement.params.push(name.as_str().into());
+            let n = statement.params.len();
+            settled_filters.push_str(&format!(" AND r.{key} = (SELECT id FROM {lookup} WHERE name = ?{n})"));
+            recent_filters.push_str(&format!(" AND a.{key} = (SELECT id FROM {lookup} WHERE name = ?{n})"));
+        }
     }
     statement.sql = format!(
-        "SELECT g.name AS grp,
+        "WITH settled AS (
+             SELECT r.{column} AS gid, r.day AS day,
+                    sum(r.appointments) AS appointments,
+                    sum(CASE WHEN r.status = 'attended' THEN r.appointments ELSE 0 END) AS attended,
+                    sum(CASE WHEN r.status IN ('missed', 'active') THEN r.appointments ELSE 0 END) AS missed,
+                    sum(CASE WHEN r.status = 'cancelled' THEN r.appointments ELSE 0 END) AS cancelled,
+                    sum(CASE WHEN r.status IN ('missed', 'active') THEN r.minutes ELSE 0 END) AS missed_minutes
+               FROM appointment_day_counts r
+              WHERE r.day >= ?4 AND r.day < ?5{settled_filters}
+              GROUP BY r.{column}, r.day),
+         recent AS (
+             SELECT a.{column} AS gid, (a.starts_at - ((a.starts_at % 86400) + 86400) % 86400) / 86400 AS day,
+                    count(*) AS appointments,
+                    sum(a.status = 'attended') AS attended,
+                    sum({missed}) AS missed,
+                    sum(a.status = 'cancelled') AS cancelled,
+                    sum(CASE WHEN {missed} THEN a.duration_minutes ELSE 0 END) AS missed_minutes
+               FROM appointments a
+              WHERE a.starts_at >= ?2 AND a.starts_at < ?3{recent_filters}
+              GROUP BY a.{column}, day),
+         days AS (SELECT * FROM settled UNION ALL SELECT * FROM recent)
+         SELECT g.name AS grp,
                 {period} AS period_start,
-                count(*) AS appointments,
-                sum(a.status = 'attended') AS attended,
-                sum({missed}) AS missed,
-                sum(a.status = 'cancelled') AS cancelled,
-                sum(CASE WHEN {missed} THEN a.duration_minutes ELSE 0 END) AS missed_minutes
-           FROM appointments a
-           JOIN {table} g ON g.id = a.{column}
-          WHERE {conditions}
-          GROUP BY a.{column}, period_start
+                sum(days.appointments) AS appointments,
+                sum(days.attended) AS attended,
+                sum(days.missed) AS missed,
+                sum(days.cancelled) AS cancelled,
+                sum(days.missed_minutes) AS missed_minutes
+           FROM days
+           JOIN {table} g ON g.id = days.gid
+          GROUP BY days.gid, period_start
           ORDER BY grp, period_start
           LIMIT {limit}",
-        limit = MAX_ROWS + 1,
         period = period.start_sql(),
-        conditions = conditions.join(" AND "),
+        limit = MAX_ROWS + 1,
     );
     statement
 }
