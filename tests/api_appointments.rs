@@ -285,7 +285,7 @@ fn the_sql_status_rule_agrees_with_the_rust_one() {
             .query_row(
                 &format!(
                     "SELECT {} FROM appointments WHERE id = '{stored}{offset}'",
-                    panda::domain::status::effective_status_sql(1)
+                    panda::domain::status::effective_status_sql(1, panda::domain::status::ENDS_AT)
                 ),
                 [now],
                 |row| row.get(0),

@@ -381,6 +381,9 @@ impl Dice {
     }
 }
 
+/// (clinician, day) to (appointments, attended, missed, cancelled, missed minutes).
+type DayTotals = BTreeMap<(String, String), (i64, i64, i64, i64, i64)>;
+
 #[test]
 fn the_kept_day_counts_always_agree_with_the_appointments_themselves() {
     let api = Api::new();
@@ -424,17 +427,12 @@ fn the_kept_day_counts_always_agree_with_the_appointments_themselves() {
     assert_eq!(api.delete("/v1/patients/9876543210").status, 204);
 
     // What the appointments say, one by one (their effective status, as the API reads them).
-    let mut expected: BTreeMap<(String, String), (i64, i64, i64, i64, i64)> = BTreeMap::new();
-    let all = api.get("/v1/appointments?limit=200").body["items"].as_array().unwrap().clone();
-    let more = api
-        .get(&format!(
-            "/v1/appointments?limit=200&cursor={}",
-            api.get("/v1/appointments?limit=200").body["next_cursor"].as_str().unwrap_or("")
-        ))
-        .body["items"]
-        .as_array()
-        .unwrap()
-        .clone();
+    let mut expected = DayTotals::new();
+    let first = api.get("/v1/appointments?limit=200").body;
+    let all = first["items"].as_array().unwrap().clone();
+    let cursor = first["next_cursor"].as_str().unwrap_or("");
+    let more =
+        api.get(&format!("/v1/appointments?limit=200&cursor={cursor}")).body["items"].as_array().unwrap().clone();
     for a in all.iter().chain(more.iter()) {
         let start =
             OffsetDateTime::parse(a["time"].as_str().unwrap(), &Rfc3339).unwrap().to_offset(time::UtcOffset::UTC);
@@ -456,7 +454,7 @@ fn the_kept_day_counts_always_agree_with_the_appointments_themselves() {
     }
     assert!(all.len() + more.len() > 150, "enough appointments survived to compare");
     let rows = api.get("/v1/stats/missed?group_by=clinician&period=day").body["items"].as_array().unwrap().clone();
-    let actual: BTreeMap<(String, String), (i64, i64, i64, i64, i64)> = rows
+    let actual: DayTotals = rows
         .iter()
         .map(|r| {
             let n = |f: &str| r[f].as_i64().unwrap();

@@ -3,7 +3,7 @@
 use time::OffsetDateTime;
 
 use super::input::{Fields, JSON, MERGE_PATCH};
-use super::{created, list_params, ok_with_etag, Request, Response};
+use super::{created, list_params, ok, ok_with_etag, Request, Response};
 use crate::domain::appointment::{self, After, AppointmentChanges, Filter, NewAppointment};
 use crate::domain::appointment_id::AppointmentId;
 use crate::domain::db::Database;
@@ -90,7 +90,7 @@ pub async fn list(
         }
     }
     let page = appointment::list(db, &filter, after.as_ref(), limit, now.unix_timestamp()).await?;
-    Ok(Response::json(200, &serde_json::to_value(&page).unwrap_or_default()))
+    Ok(ok(&page))
 }
 
 pub async fn update(

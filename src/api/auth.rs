@@ -41,5 +41,5 @@ pub async fn create_token(
     };
     let lifetime = token::lifetime_seconds(config.token_lifetime.as_deref());
     let issued = auth::login(db, &key, &username, &password, now.unix_timestamp(), lifetime).await?;
-    Ok(Response::json(200, &serde_json::to_value(&issued).unwrap_or_default()).header("cache-control", "no-store"))
+    Ok(super::ok(&issued).header("cache-control", "no-store"))
 }

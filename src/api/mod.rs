@@ -121,8 +121,12 @@ fn list_params(query: &mut Fields) -> (u32, Option<String>) {
     (limit, cursor)
 }
 
+fn ok(resource: &impl Serialize) -> Response {
+    Response::json(200, &serde_json::to_value(resource).unwrap_or_default())
+}
+
 fn ok_with_etag(resource: &impl Serialize, revision: Revision) -> Response {
-    Response::json(200, &serde_json::to_value(resource).unwrap_or_default()).header("etag", revision.etag())
+    ok(resource).header("etag", revision.etag())
 }
 
 fn created(resource: &impl Serialize, revision: Revision, location: &str) -> Response {

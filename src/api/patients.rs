@@ -3,7 +3,7 @@
 use time::{Duration, OffsetDateTime};
 
 use super::input::{Fields, JSON, MERGE_PATCH};
-use super::{created, list_params, ok_with_etag, Request, Response};
+use super::{created, list_params, ok, ok_with_etag, Request, Response};
 use crate::domain::db::Database;
 use crate::domain::nhs_number::NhsNumber;
 use crate::domain::patient::{self, NewPatient, PatientChanges};
@@ -55,7 +55,7 @@ pub async fn list(request: &Request, db: &impl Database) -> Result<Response, Err
     let (limit, cursor) = list_params(&mut query);
     query.finish()?;
     let page = patient::list(db, cursor.as_deref(), limit).await?;
-    Ok(Response::json(200, &serde_json::to_value(&page).unwrap_or_default()))
+    Ok(ok(&page))
 }
 
 pub async fn update(

@@ -3,7 +3,7 @@
 use time::OffsetDateTime;
 
 use super::input::Fields;
-use super::{list_params, Request, Response};
+use super::{list_params, ok, Request, Response};
 use crate::domain::db::Database;
 use crate::domain::invalid::Invalid;
 use crate::domain::person_name::FreeText;
@@ -45,5 +45,5 @@ pub async fn named(
     let (limit, cursor) = list_params(&mut query);
     query.finish()?;
     let page = stats::named(db, group_by, cursor.as_deref(), limit, now.unix_timestamp()).await?;
-    Ok(Response::json(200, &serde_json::to_value(&page).unwrap_or_default()))
+    Ok(ok(&page))
 }

@@ -14,7 +14,7 @@ use super::page::{encode_cursor, Page};
 use super::person_name::FreeText;
 use super::postcode::Postcode;
 use super::revision::{Precondition, Revision};
-use super::status::{effective_status_condition, effective_status_sql, Refusal, Status};
+use super::status::{effective_status_condition, effective_status_sql, Refusal, Status, ENDS_AT};
 use super::timestamp::Timestamp;
 use crate::error::{Error, FieldError};
 
@@ -94,7 +94,7 @@ fn select() -> String {
            FROM appointments a
            JOIN clinicians c ON c.id = a.clinician_id
            JOIN departments d ON d.id = a.department_id",
-        effective_status_sql(1)
+        effective_status_sql(1, ENDS_AT)
     )
 }
 
@@ -271,8 +271,7 @@ pub fn list_statement(filter: &Filter, after: Option<&After>, limit: u32, now: i
         conditions.push(format!("a.department_id = (SELECT id FROM departments WHERE name = ?{name})"));
     }
     if let Some(status) = filter.status {
-        let status_param = param(&mut statement, status.as_str().into());
-        conditions.push(effective_status_condition(status, 1, status_param));
+        conditions.push(effective_status_condition(status, 1, ENDS_AT));
         if status == Status::Active {
             // An appointment still active has not ended, so it started less than the longest
             // duration ago: the index seek can skip the whole past instead of reading through it.

@@ -9,6 +9,7 @@ use super::db::{decode, Database, Statement};
 use super::invalid::Invalid;
 use super::page::{encode_cursor, Page};
 use super::person_name::FreeText;
+use super::status::{effective_status_condition, Status, ENDS_AT, ENDS_AT_FROM_INDEXED_COLUMNS};
 use crate::error::Error;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,12 +119,6 @@ pub const MAX_ROWS: usize = 5_000;
 const EARLIEST: i64 = -(1 << 53) + 1;
 const LATEST: i64 = (1 << 53) - 1;
 
-/// The effective "missed" test, written on columns the statistics index holds, so the index alone
-/// answers the query (`ends_at` is the same sum, but would need the table row).
-fn missed_sql() -> &'static str {
-    "(a.status = 'missed' OR (a.status = 'active' AND a.starts_at + a.duration_minutes * 60 <= ?1))"
-}
-
 const DAY: i64 = 86_400;
 
 /// The UTC day an instant falls in, rounding down before 1970 too (as the migration's triggers do).
@@ -141,7 +136,7 @@ pub fn first_unsettled_day(now: i64) -> i64 {
 
 pub fn missed_statement(group_by: GroupBy, period: Period, query: &MissedQuery, now: i64) -> Statement {
     let (table, column) = group_by.table();
-    let missed = missed_sql();
+    let missed = effective_status_condition(Status::Missed, 1, ENDS_AT_FROM_INDEXED_COLUMNS);
     let from = query.from.unwrap_or(EARLIEST);
     let to = query.to.unwrap_or(LATEST);
     let unsettled = first_unsettled_day(now);
@@ -250,13 +245,15 @@ pub struct Named {
 /// one's appointments through the index on its key.
 pub fn named_statement(group_by: GroupBy, after: Option<&str>, limit: u32, now: i64) -> Statement {
     let (table, column) = group_by.table();
+    let [active, attended, cancelled, missed] = [Status::Active, Status::Attended, Status::Cancelled, Status::Missed]
+        .map(|status| effective_status_condition(status, 1, ENDS_AT));
     Statement::new(format!(
         "SELECT g.name AS name,
                 count(a.id) AS appointments,
-                coalesce(sum(a.status = 'active' AND a.ends_at > ?1), 0) AS active,
-                coalesce(sum(a.status = 'attended'), 0) AS attended,
-                coalesce(sum(a.status = 'cancelled'), 0) AS cancelled,
-                coalesce(sum(a.status = 'missed' OR (a.status = 'active' AND a.ends_at <= ?1)), 0) AS missed
+                coalesce(sum({active}), 0) AS active,
+                coalesce(sum({attended}), 0) AS attended,
+                coalesce(sum({cancelled}), 0) AS cancelled,
+                coalesce(sum({missed}), 0) AS missed
            FROM {table} g
            LEFT JOIN appointments a ON a.{column} = g.id
           WHERE g.name > ?2

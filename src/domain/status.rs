@@ -74,19 +74,25 @@ impl Status {
     }
 }
 
-/// The effective status in SQL, for reads, filters and counts. `?now` is the named parameter
-/// number the caller binds the request's instant to.
-pub fn effective_status_sql(now_param: usize) -> String {
-    format!("CASE WHEN status = 'active' AND ends_at <= ?{now_param} THEN 'missed' ELSE status END")
+/// Where SQL finds an appointment's end: the generated `ends_at` column.
+pub const ENDS_AT: &str = "ends_at";
+/// The same end from columns the statistics index holds (it has no `ends_at`), so that index
+/// alone can answer.
+pub const ENDS_AT_FROM_INDEXED_COLUMNS: &str = "(starts_at + duration_minutes * 60)";
+
+/// The effective status in SQL, for reads, filters and counts. `now_param` is the parameter
+/// number the caller binds the request's instant to; `ends_at` is [`ENDS_AT`] or its twin.
+pub fn effective_status_sql(now_param: usize, ends_at: &str) -> String {
+    format!("CASE WHEN status = 'active' AND {ends_at} <= ?{now_param} THEN 'missed' ELSE status END")
 }
 
 /// A SQL condition selecting appointments whose effective status is `status`, written so that
 /// each arm can use an index on `status`/`ends_at`.
-pub fn effective_status_condition(status: Status, now_param: usize, status_param: usize) -> String {
+pub fn effective_status_condition(status: Status, now_param: usize, ends_at: &str) -> String {
     match status {
-        Status::Active => format!("(status = 'active' AND ends_at > ?{now_param})"),
-        Status::Missed => format!("(status = 'missed' OR (status = 'active' AND ends_at <= ?{now_param}))"),
-        Status::Attended | Status::Cancelled => format!("status = ?{status_param}"),
+        Status::Active => format!("(status = 'active' AND {ends_at} > ?{now_param})"),
+        Status::Missed => format!("(status = 'missed' OR (status = 'active' AND {ends_at} <= ?{now_param}))"),
+        Status::Attended | Status::Cancelled => format!("status = '{}'", status.as_str()),
     }
 }
 
