@@ -74,8 +74,6 @@ pub enum Error {
     },
     /// `If-Match` named a revision that is not the current one.
     PreconditionFailed,
-    /// Others kept changing the record while this change was being applied; try again.
-    ConcurrentUpdate,
     Unauthenticated(AuthFailure),
     /// Too many failed logins; the account accepts none for `retry_after` seconds.
     AccountLocked {
@@ -100,6 +98,7 @@ impl From<DbError> for Error {
     /// before they get here; any that arrive here were not expected, so they are internal.
     fn from(e: DbError) -> Self {
         match e {
+            DbError::AccountNotActive => Error::Unauthenticated(AuthFailure::TokenInvalid),
             DbError::Unavailable(m) => Error::DatabaseUnavailable(m),
             other => Error::Internal(other.to_string()),
         }

@@ -390,3 +390,100 @@ fn an_active_filter_seeks_past_the_history_instead_of_reading_it() {
         "the start bound reaches the index: {plan:?}"
     );
 }
+
+mod patch_rules {
+    //! The rules a patch must pass are conditions of its SQL `UPDATE` (`PATCH_APPLIES`) and, to
+    //! explain a refusal, Rust (`appointment::refusal`). These tests hold the two together: a
+    //! patch applies exactly when the Rust rules allow it, and a refused one gets their answer.
+
+    use super::*;
+    use panda::domain::appointment::{self, AppointmentChanges};
+    use panda::domain::appointment_id::AppointmentId;
+    use panda::domain::duration::AppointmentDuration;
+    use panda::domain::revision::{Precondition, Revision};
+    use panda::domain::timestamp::Timestamp;
+    use proptest::prelude::*;
+    use support::block_on;
+
+    const OTHER_PATIENT: &str = "1373645350";
+    const APPOINTMENT: &str = "343d31d4-5993-47ef-a468-7884a467ae80";
+
+    fn statuses() -> impl Strategy<Value = Status> {
+        prop_oneof![Just(Status::Active), Just(Status::Attended), Just(Status::Cancelled), Just(Status::Missed)]
+    }
+
+    /// Minutes from now, around the edges that matter (ended, in progress, to come).
+    fn minutes_from_now() -> impl Strategy<Value = i64> {
+        prop_oneof![-3000..3000_i64, Just(0), Just(-60), Just(-30), Just(-1), Just(1)]
+    }
+
+    #[derive(Debug, Clone)]
+    enum Tag {
+        Absent,
+        Star,
+        Current,
+        Stale,
+        Foreign,
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+        #[test]
+        fn a_patch_applies_exactly_when_the_rules_allow_it(
+            stored in statuses(),
+            start in minutes_from_now(),
+            length in prop_oneof![Just(30_u32), Just(60), Just(1), Just(1440)],
+            new_status in proptest::option::of(prop_oneof![Just(Status::Active), Just(Status::Attended), Just(Status::Cancelled)]),
+            new_start in proptest::option::of(minutes_from_now()),
+            new_length in proptest::option::of(prop_oneof![Just(1_u32), Just(45), Just(1440)]),
+            new_postcode in proptest::bool::ANY,
+            patient in proptest::option::of(proptest::bool::ANY),
+            tag in prop_oneof![Just(Tag::Absent), Just(Tag::Star), Just(Tag::Current), Just(Tag::Stale), Just(Tag::Foreign)],
+        ) {
+            let api = api_with_patient();
+            let now = api.now.unix_timestamp();
+            api.db.exec(&format!(
+                "INSERT INTO clinicians (id, name, created_at) VALUES (1, 'Dr One', 0);
+                 INSERT INTO departments (id, name, created_at) VALUES (1, 'oncology', 0);
+                 INSERT INTO appointments (id, patient, status, starts_at, utc_offset, duration_minutes, clinician_id,
+                                           department_id, postcode, version, created_at, updated_at)
+                 VALUES ('{APPOINTMENT}', '{PATIENT}', '{}', {}, 3600, {length}, 1, 1, 'SW1A 1AA', 3, 100, 100)",
+                stored.as_str(), now + start * 60,
+            ));
+            let id = AppointmentId::parse(APPOINTMENT).unwrap();
+            let before = block_on(appointment::get(&api.db, &id, now)).unwrap();
+            let changes = AppointmentChanges {
+                status: new_status,
+                time: new_start.map(|m| Timestamp::from_unix_seconds_with_offset(now + m * 60, 0).unwrap()),
+                duration: new_length.map(|m| AppointmentDuration::from_minutes(m).unwrap()),
+                clinician: None,
+                department: None,
+                postcode: new_postcode.then(|| panda::domain::postcode::Postcode::parse("N6 2FA").unwrap()),
+                patient: patient.map(|own| NhsNumber::parse(if own { PATIENT } else { OTHER_PATIENT }).unwrap()),
+            };
+            let precondition = match tag {
+                Tag::Absent => Precondition::None,
+                Tag::Star => Precondition::Exists,
+                Tag::Current => Precondition::Revision(Some(before.revision)),
+                Tag::Stale => Precondition::Revision(Some(Revision { version: 2, created_at: 100 })),
+                Tag::Foreign => Precondition::Revision(None),
+            };
+            let expected = appointment::refusal(&before, &changes, precondition, now);
+            let outcome = block_on(appointment::update(&api.db, &id, &changes, precondition, now));
+            let after = block_on(appointment::get(&api.db, &id, now)).unwrap();
+            match (expected, outcome) {
+                (None, Ok(updated)) => {
+                    prop_assert_eq!(&updated, &after, "the answer is what is stored");
+                    let wrote = !changes.is_empty();
+                    prop_assert_eq!(after.revision.version, before.revision.version + i64::from(wrote));
+                }
+                (Some(refusal), Err(error)) => {
+                    prop_assert_eq!(refusal, error);
+                    prop_assert_eq!(&after, &before, "a refused patch changes nothing");
+                }
+                (expected, outcome) => prop_assert!(false, "rules say {:?}, the update gave {:?}", expected, outcome),
+            }
+        }
+    }
+}

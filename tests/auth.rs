@@ -177,3 +177,74 @@ fn the_admin_sql_creates_a_user_who_can_sign_in() {
     api.db.exec(&panda::domain::user::admin::remove("bob").unwrap());
     assert_eq!(api.db.count("SELECT count(*) FROM users WHERE username = 'bob'"), 0);
 }
+
+/// A database where an admin changes the account just before the request's write reaches it,
+/// after everything the request checked up front.
+struct ChangedBeforeTheWrite<'a> {
+    db: &'a support::Sqlite,
+    admin_sql: &'a str,
+}
+
+impl panda::domain::db::Database for ChangedBeforeTheWrite<'_> {
+    async fn read(
+        &self,
+        statements: Vec<panda::domain::db::Statement>,
+    ) -> Result<Vec<panda::domain::db::Rows>, panda::domain::db::DbError> {
+        self.db.read(statements).await
+    }
+
+    async fn write(
+        &self,
+        statements: Vec<panda::domain::db::Statement>,
+    ) -> Result<Vec<panda::domain::db::Rows>, panda::domain::db::DbError> {
+        self.db.exec(self.admin_sql);
+        self.db.write(statements).await
+    }
+}
+
+#[test]
+fn a_write_never_commits_for_an_account_that_lost_its_access_after_the_token_check() {
+    for admin_sql in [
+        "UPDATE users SET disabled = 1 WHERE id = 1",
+        "DELETE FROM users WHERE id = 1",
+        "UPDATE users SET credentials_changed_at = 4102444800 WHERE id = 1",
+    ] {
+        let api = Api::new();
+        let changed = ChangedBeforeTheWrite { db: &api.db, admin_sql };
+        let request = api.request(
+            "POST",
+            "/v1/patients",
+            Some(json!({"nhs_number": "9434765919", "name": "Ada", "date_of_birth": "1990-01-01", "postcode": "SW1A 1AA"})),
+            &[],
+        );
+        let answer = Answer::from(api.handle_with(&request, &changed));
+        assert_eq!((answer.status, answer.code()), (401, "token-invalid"), "{admin_sql}");
+        assert_eq!(api.db.count("SELECT count(*) FROM patients"), 0, "{admin_sql}: nothing was written");
+    }
+}
+
+#[test]
+fn a_read_for_an_account_that_may_not_act_shows_nothing_it_found() {
+    let api = Api::new();
+    let created = api.post(
+        "/v1/patients",
+        json!({"nhs_number": "9434765919", "name": "Ada Lovelace", "date_of_birth": "1990-01-01", "postcode": "SW1A 1AA"}),
+    );
+    assert_eq!(created.status, 201);
+    api.db.exec("UPDATE users SET disabled = 1 WHERE id = 1");
+    for path in ["/v1/patients/9434765919", "/v1/patients", "/v1/patients/9434765919/appointments"] {
+        let answer = api.get(path);
+        assert_eq!((answer.status, answer.code()), (401, "token-invalid"), "{path}");
+        assert!(!answer.body.to_string().contains("Lovelace"), "{path}: {}", answer.body);
+    }
+}
+
+#[test]
+fn bad_input_from_an_account_that_may_not_act_is_a_401_not_a_422() {
+    let api = Api::new();
+    api.db.exec("UPDATE users SET disabled = 1 WHERE id = 1");
+    let answer = api.post("/v1/patients", json!({"nhs_number": "not a number"}));
+    assert_eq!((answer.status, answer.code()), (401, "token-invalid"));
+    let answer = api.get("/v1/appointments?limit=0");
+    assert_eq!((answer.status, answer.code()), (401, "token-invalid"));
+}

@@ -5,7 +5,7 @@ mod support;
 
 use proptest::prelude::*;
 use serde_json::json;
-use support::{block_on, Api};
+use support::Api;
 
 fn method() -> impl Strategy<Value = String> {
     prop::sample::select(vec!["GET", "POST", "PATCH", "DELETE", "PUT", "OPTIONS", "HEAD", "get", "X-ODD"])
@@ -79,7 +79,7 @@ proptest! {
             headers.push(("if-match".to_owned(), tag));
         }
         let request = panda::api::Request { method, path, query, headers, body };
-        let response = block_on(panda::api::handle(&request, &api.db, api.now, &api.config));
+        let response = api.handle_with(&request, &api.db);
         prop_assert!(response.status < 500, "{} for {:?}", response.status, request);
         if !response.body.is_empty() {
             prop_assert!(serde_json::from_slice::<serde_json::Value>(&response.body).is_ok());

@@ -289,21 +289,21 @@ struct Interfering<'a> {
 }
 
 impl panda::domain::db::Database for Interfering<'_> {
-    async fn query(
-        &self,
-        statement: panda::domain::db::Statement,
-    ) -> Result<Vec<panda::domain::db::Row>, panda::domain::db::DbError> {
-        self.db.query(statement).await
-    }
-
-    async fn batch(
+    async fn read(
         &self,
         statements: Vec<panda::domain::db::Statement>,
-    ) -> Result<Vec<Vec<panda::domain::db::Row>>, panda::domain::db::DbError> {
+    ) -> Result<Vec<panda::domain::db::Rows>, panda::domain::db::DbError> {
+        self.db.read(statements).await
+    }
+
+    async fn write(
+        &self,
+        statements: Vec<panda::domain::db::Statement>,
+    ) -> Result<Vec<panda::domain::db::Rows>, panda::domain::db::DbError> {
         if !self.interfered.replace(true) {
             self.db.exec("UPDATE appointments SET version = version + 1");
         }
-        self.db.batch(statements).await
+        self.db.write(statements).await
     }
 }
 
@@ -327,7 +327,7 @@ fn a_change_lost_to_a_concurrent_write_leaves_no_new_clinician_behind() {
         body: br#"{"clinician": "Dr Never"}"#.to_vec(),
     };
     let interfering = Interfering { db: &api.db, interfered: std::cell::Cell::new(false) };
-    let response = support::block_on(panda::api::handle(&request, &interfering, api.now, &api.config));
+    let response = api.handle_with(&request, &interfering);
     assert_eq!(response.status, 412, "{}", String::from_utf8_lossy(&response.body));
     assert_eq!(api.db.count("SELECT count(*) FROM clinicians WHERE name = 'Dr Never'"), 0);
 }

@@ -10,7 +10,6 @@ use crate::domain::db::Database;
 use crate::domain::duration::AppointmentDuration;
 use crate::domain::invalid::Invalid;
 use crate::domain::nhs_number::NhsNumber;
-use crate::domain::patient;
 use crate::domain::person_name::FreeText;
 use crate::domain::postcode::Postcode;
 use crate::domain::revision::Precondition;
@@ -47,12 +46,12 @@ pub async fn create(request: &Request, db: &impl Database, now: OffsetDateTime) 
     let new = NewAppointment { id, patient, status, time, duration, clinician, department, postcode };
     let appointment = appointment::create(db, &new, now.unix_timestamp()).await?;
     let location = format!("/v1/appointments/{}", appointment.id);
-    Ok(created(&appointment, appointment.revision, &location))
+    created(&appointment, appointment.revision, &location)
 }
 
 pub async fn get(raw_id: &str, db: &impl Database, now: OffsetDateTime) -> Result<Response, Error> {
     let appointment = appointment::get(db, &id_in_path(raw_id)?, now.unix_timestamp()).await?;
-    Ok(ok_with_etag(&appointment, appointment.revision))
+    ok_with_etag(&appointment, appointment.revision)
 }
 
 /// `GET /v1/appointments`, and `GET /v1/patients/{nhs_number}/appointments` when `patient` is given.
@@ -68,15 +67,12 @@ pub async fn list(
         Some(after) => Some(after),
         None => query.refuse::<After>("cursor", Invalid::new("cursor-invalid")),
     });
-    let patient = match patient_in_path {
-        Some(raw) => match NhsNumber::parse(raw) {
-            Ok(nhs_number) => Some(nhs_number),
-            Err(invalid) => query.refuse("nhs_number", invalid),
-        },
-        None => query.optional("patient", NhsNumber::parse),
-    };
+    let in_path = patient_in_path.and_then(|raw| match NhsNumber::parse(raw) {
+        Ok(nhs_number) => Some(nhs_number),
+        Err(invalid) => query.refuse("nhs_number", invalid),
+    });
     let filter = Filter {
-        patient,
+        patient: if patient_in_path.is_some() { None } else { query.optional("patient", NhsNumber::parse) },
         clinician: query.optional("clinician", FreeText::parse),
         department: query.optional("department", FreeText::parse),
         status: query.optional("status", Status::parse),
@@ -84,13 +80,12 @@ pub async fn list(
         to: query.optional("to", appointment::parse_time),
     };
     query.finish()?;
-    if let (Some(patient), Some(_)) = (&filter.patient, patient_in_path) {
-        if !patient::exists(db, patient).await? {
-            return Err(Error::PatientNotFound { nhs_number: patient.as_str().to_owned() });
-        }
-    }
-    let page = appointment::list(db, &filter, after.as_ref(), limit, now.unix_timestamp()).await?;
-    Ok(ok(&page))
+    let now = now.unix_timestamp();
+    let page = match &in_path {
+        Some(patient) => appointment::list_for_patient(db, patient, &filter, after.as_ref(), limit, now).await?,
+        None => appointment::list(db, &filter, after.as_ref(), limit, now).await?,
+    };
+    ok(&page)
 }
 
 pub async fn update(
@@ -115,5 +110,5 @@ pub async fn update(
     body.finish()?;
     let precondition = Precondition::from_if_match(request.header("if-match"));
     let appointment = appointment::update(db, &id, &changes, precondition, now.unix_timestamp()).await?;
-    Ok(ok_with_etag(&appointment, appointment.revision))
+    ok_with_etag(&appointment, appointment.revision)
 }

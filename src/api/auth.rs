@@ -1,37 +1,33 @@
-//! `POST /v1/auth/token`, and the check every protected route runs first.
+//! `POST /v1/auth/token`, and the token check every protected route runs first.
 
 use time::OffsetDateTime;
 
 use super::input::{Fields, JSON};
-use super::{Config, Request, Response};
-use crate::domain::auth;
+use super::{Request, Response, Settings};
+use crate::domain::auth::{self, Claim};
 use crate::domain::db::Database;
-use crate::domain::token::{self, SigningKey};
-use crate::domain::user::StoredUser;
+use crate::domain::token::SigningKey;
 use crate::error::Error;
 
 /// The signing key, or a fail-closed 500 when the secret is missing or too short.
-fn signing_key(config: &Config) -> Result<SigningKey, Error> {
-    SigningKey::from_secret(config.jwt_secret.as_deref()).map_err(|e| Error::AuthNotConfigured(e.to_string()))
+fn signing_key(settings: &Settings) -> Result<&SigningKey, Error> {
+    settings.signing_key.as_ref().map_err(|e| Error::AuthNotConfigured(e.to_string()))
 }
 
-pub async fn require_user(
-    request: &Request,
-    db: &impl Database,
-    now: OffsetDateTime,
-    config: &Config,
-) -> Result<StoredUser, Error> {
-    let key = signing_key(config)?;
-    auth::authenticate(db, &key, request.header("authorization"), now.unix_timestamp()).await
+/// Who the request's token says is signed in. The database confirms that the account may still
+/// act in the same round trip as the route's own statements (`domain::signed_in`).
+pub fn claim(request: &Request, settings: &Settings, now: OffsetDateTime) -> Result<Claim, Error> {
+    auth::claim(signing_key(settings)?, request.header("authorization"), now.unix_timestamp())
+        .map_err(Error::Unauthenticated)
 }
 
 pub async fn create_token(
     request: &Request,
     db: &impl Database,
     now: OffsetDateTime,
-    config: &Config,
+    settings: &Settings,
 ) -> Result<Response, Error> {
-    let key = signing_key(config)?;
+    let key = signing_key(settings)?;
     let mut body = Fields::from_json_body(request, &[JSON])?;
     let username = body.required("username", |s| Ok(s.to_owned()));
     let password = body.required("password", |s| Ok(s.to_owned()));
@@ -39,7 +35,6 @@ pub async fn create_token(
     let (Some(username), Some(password)) = (username, password) else {
         return Err(Error::Internal("validated credentials missing".into()));
     };
-    let lifetime = token::lifetime_seconds(config.token_lifetime.as_deref());
-    let issued = auth::login(db, &key, &username, &password, now.unix_timestamp(), lifetime).await?;
-    Ok(super::ok(&issued).header("cache-control", "no-store"))
+    let issued = auth::login(db, key, &username, &password, now.unix_timestamp(), settings.token_lifetime).await?;
+    Ok(super::ok(&issued)?.header("cache-control", "no-store"))
 }

@@ -4,6 +4,24 @@
 /// Bodies larger than this are refused with 413 before they are parsed.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// Every request header PANDA reads. The worker copies only these out of the runtime's request
+/// (each copy crosses the JavaScript boundary), so a test keeps this list and the code in step.
+pub const READ_HEADERS: &[&str] = &[
+    "authorization",
+    "content-type",
+    "content-length",
+    "if-match",
+    "accept-language",
+    "origin",
+    "access-control-request-method",
+];
+
+/// Whether a route may read the body of a request with this method. For every other method the
+/// body is never read, let alone buffered.
+pub fn has_body(method: &str) -> bool {
+    matches!(method, "POST" | "PATCH")
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Request {
     pub method: String,
@@ -31,17 +49,13 @@ pub struct Response {
 }
 
 impl Response {
-    pub fn json(status: u16, body: &serde_json::Value) -> Self {
-        Self::with_content_type(status, "application/json", body)
+    /// `body` as JSON, serialised straight from the value.
+    pub fn json(status: u16, body: &impl serde::Serialize) -> Result<Self, serde_json::Error> {
+        Ok(Self::with_body(status, "application/json", serde_json::to_vec(body)?))
     }
 
-    pub fn with_content_type(status: u16, content_type: &str, body: &serde_json::Value) -> Self {
-        Self {
-            status,
-            headers: vec![("content-type".into(), content_type.into())],
-            body: serde_json::to_vec(body).unwrap_or_default(),
-            log: None,
-        }
+    pub fn with_body(status: u16, content_type: &str, body: Vec<u8>) -> Self {
+        Self { status, headers: vec![("content-type".into(), content_type.into())], body, log: None }
     }
 
     pub fn empty(status: u16) -> Self {
@@ -55,5 +69,42 @@ impl Response {
 
     pub fn header_value(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `request.header("...")` in the source names a header in [`READ_HEADERS`].
+    #[test]
+    fn every_header_the_code_reads_is_one_the_worker_copies() {
+        fn sources(dir: &std::path::Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(std::fs::read_to_string(path).unwrap());
+                }
+            }
+        }
+        let mut files = Vec::new();
+        sources(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        let mut read = Vec::new();
+        for file in &files {
+            for (i, _) in file.match_indices(".header(\"") {
+                let name: String = file[i + 9..].chars().take_while(|c| *c != '"').collect();
+                // `Response::header(name, value)` sets a header; a read has only the name.
+                let is_name = !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-');
+                if is_name && file[i + 9 + name.len() + 1..].starts_with(')') {
+                    read.push(name);
+                }
+            }
+        }
+        assert!(read.len() >= 6, "found only {read:?}");
+        for name in read {
+            assert!(READ_HEADERS.contains(&name.as_str()), "{name} is read but the worker never copies it");
+        }
     }
 }

@@ -12,24 +12,22 @@ pub mod routes;
 pub mod stats;
 
 use serde::Serialize;
-use serde_json::json;
 use time::OffsetDateTime;
 
 use crate::domain::db::Database;
 use crate::domain::health;
 use crate::domain::page::{self, DEFAULT_LIMIT};
 use crate::domain::revision::Revision;
+use crate::domain::signed_in::SignedIn;
 use crate::domain::stats::GroupBy;
+use crate::domain::token::{self, KeyError, SigningKey};
 use crate::error::Error;
 use crate::i18n;
 pub use http::{Request, Response};
 use input::Fields;
 use routes::{Miss, Route};
 
-/// The OpenAPI 3.1 description of every route, served at `/openapi.json`.
-pub const OPENAPI: &str = include_str!("../../docs/openapi.json");
-
-/// Deployment settings the worker reads from its environment.
+/// Deployment settings as the worker finds them in its environment.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     /// `JWT_SECRET`: signs and verifies tokens; at least 32 bytes, or every protected route fails closed.
@@ -40,62 +38,94 @@ pub struct Config {
     pub cors_allowed_origins: Option<String>,
 }
 
+/// The settings, parsed. The worker builds them once per isolate (its environment does not change
+/// while the isolate lives), so no request pays for reading variables or deriving the key.
+pub struct Settings {
+    /// The token signing key, or why there is none: then every protected route fails closed.
+    pub signing_key: Result<SigningKey, KeyError>,
+    /// Seconds an issued token lives.
+    pub token_lifetime: i64,
+    pub cors: cors::Cors,
+}
+
+impl From<&Config> for Settings {
+    fn from(config: &Config) -> Self {
+        Settings {
+            signing_key: SigningKey::from_secret(config.jwt_secret.as_deref()),
+            token_lifetime: token::lifetime_seconds(config.token_lifetime.as_deref()),
+            cors: cors::Cors::from_config(config.cors_allowed_origins.as_deref()),
+        }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings::from(&Config::default())
+    }
+}
+
 /// Answers one request. Never panics on any input and never returns a bare 500: every failure
 /// goes through [`problem::render`].
-pub async fn handle(request: &Request, db: &impl Database, now: OffsetDateTime, config: &Config) -> Response {
-    let cors = cors::Cors::from_config(config.cors_allowed_origins.as_deref());
-    if let Some(preflight) = cors.preflight(request) {
+pub async fn handle(request: &Request, db: &impl Database, now: OffsetDateTime, settings: &Settings) -> Response {
+    if let Some(preflight) = settings.cors.preflight(request) {
         return preflight;
     }
-    let lang = i18n::negotiate(request.header("accept-language"));
     // HEAD is GET without the body (RFC 9110 section 9.3.2).
     let head = request.method == "HEAD";
-    let as_get;
-    let request = if head {
-        as_get = Request { method: "GET".into(), ..request.clone() };
-        &as_get
-    } else {
-        request
-    };
-    let mut response = match dispatch(request, db, now, config).await {
+    let method = if head { "GET" } else { request.method.as_str() };
+    let mut response = match dispatch(method, request, db, now, settings).await {
         Ok(response) => response,
-        Err(error) => problem::render(&error, lang),
+        // Only a problem is written in words, so only a problem needs a language.
+        Err(error) => problem::render(&error, i18n::negotiate(request.header("accept-language"))),
     };
     if head {
         response.body.clear();
     }
-    cors.decorate(request, response)
+    settings.cors.decorate(request, response)
 }
 
 async fn dispatch(
+    method: &str,
     request: &Request,
     db: &impl Database,
     now: OffsetDateTime,
-    config: &Config,
+    settings: &Settings,
 ) -> Result<Response, Error> {
-    let route = routes::resolve(&request.method, &request.path).map_err(|miss| match miss {
+    let route = routes::resolve(method, &request.path).map_err(|miss| match miss {
         Miss::NotFound => Error::RouteNotFound { path: request.path.clone() },
         Miss::MethodNotAllowed { allow } => {
             Error::MethodNotAllowed { path: request.path.clone(), method: request.method.clone(), allow }
         }
     })?;
-    if route.requires_authentication() {
-        auth::require_user(request, db, now, config).await?;
-    }
     match route {
         Route::Health => {
             health::check_database(db).await?;
-            Ok(Response::json(200, &json!({"status": "ok", "database": "ok"})).header("cache-control", "no-store"))
+            Ok(json(200, &Status { status: "ok", database: Some("ok") })?.header("cache-control", "no-store"))
         }
         // Liveness: the worker runs, nothing else is touched. Also the benchmark's ceiling.
-        Route::Live => Ok(Response::json(200, &json!({"status": "ok"})).header("cache-control", "no-store")),
-        Route::OpenApi => Ok(Response {
-            status: 200,
-            headers: vec![("content-type".into(), "application/json".into())],
-            body: OPENAPI.as_bytes().to_vec(),
-            log: None,
-        }),
-        Route::CreateToken => auth::create_token(request, db, now, config).await,
+        Route::Live => Ok(json(200, &Status { status: "ok", database: None })?.header("cache-control", "no-store")),
+        Route::CreateToken => auth::create_token(request, db, now, settings).await,
+        protected => {
+            let db = SignedIn::new(db, auth::claim(request, settings, now)?);
+            let answer = protected_route(protected, request, &db, now).await;
+            // An answer given without reaching the database (bad input) is only given to an
+            // account that may still act.
+            if !matches!(answer, Err(Error::Unauthenticated(_))) {
+                db.confirm().await?;
+            }
+            answer
+        }
+    }
+}
+
+/// The routes for signed-in staff. `db` checks the account with every call (see `signed_in`).
+async fn protected_route(
+    route: Route,
+    request: &Request,
+    db: &impl Database,
+    now: OffsetDateTime,
+) -> Result<Response, Error> {
+    match route {
         Route::ListPatients => patients::list(request, db).await,
         Route::CreatePatient => patients::create(request, db, now).await,
         Route::GetPatient(nhs) => patients::get(&nhs, db).await,
@@ -109,7 +139,18 @@ async fn dispatch(
         Route::ListClinicians => stats::named(GroupBy::Clinician, request, db, now).await,
         Route::ListDepartments => stats::named(GroupBy::Department, request, db, now).await,
         Route::MissedStatistics => stats::missed(request, db, now).await,
+        Route::Health | Route::Live | Route::CreateToken => {
+            Err(Error::Internal(format!("{route:?} is not a protected route")))
+        }
     }
+}
+
+/// The body of `/health` and `/health/live`.
+#[derive(Serialize)]
+struct Status {
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    database: Option<&'static str>,
 }
 
 /// `limit` and `cursor`, shared by every list route. An invalid value is recorded in `query`
@@ -121,16 +162,19 @@ fn list_params(query: &mut Fields) -> (u32, Option<String>) {
     (limit, cursor)
 }
 
-fn ok(resource: &impl Serialize) -> Response {
-    Response::json(200, &serde_json::to_value(resource).unwrap_or_default())
+/// A JSON answer, serialised straight from the value.
+fn json(status: u16, body: &impl Serialize) -> Result<Response, Error> {
+    Response::json(status, body).map_err(|e| Error::Internal(format!("could not serialise the answer: {e}")))
 }
 
-fn ok_with_etag(resource: &impl Serialize, revision: Revision) -> Response {
-    ok(resource).header("etag", revision.etag())
+fn ok(resource: &impl Serialize) -> Result<Response, Error> {
+    json(200, resource)
 }
 
-fn created(resource: &impl Serialize, revision: Revision, location: &str) -> Response {
-    Response::json(201, &serde_json::to_value(resource).unwrap_or_default())
-        .header("etag", revision.etag())
-        .header("location", location)
+fn ok_with_etag(resource: &impl Serialize, revision: Revision) -> Result<Response, Error> {
+    Ok(ok(resource)?.header("etag", revision.etag()))
+}
+
+fn created(resource: &impl Serialize, revision: Revision, location: &str) -> Result<Response, Error> {
+    Ok(json(201, resource)?.header("etag", revision.etag()).header("location", location))
 }

@@ -42,20 +42,19 @@ pub async fn create(request: &Request, db: &impl Database, now: OffsetDateTime) 
     let patient =
         patient::create(db, &NewPatient { nhs_number, name, date_of_birth, postcode }, now.unix_timestamp()).await?;
     let location = format!("/v1/patients/{}", patient.nhs_number);
-    Ok(created(&patient, patient.revision, &location))
+    created(&patient, patient.revision, &location)
 }
 
 pub async fn get(raw_nhs_number: &str, db: &impl Database) -> Result<Response, Error> {
     let patient = patient::get(db, &nhs_number_in_path(raw_nhs_number)?).await?;
-    Ok(ok_with_etag(&patient, patient.revision))
+    ok_with_etag(&patient, patient.revision)
 }
 
 pub async fn list(request: &Request, db: &impl Database) -> Result<Response, Error> {
     let mut query = Fields::from_query(&request.query);
     let (limit, cursor) = list_params(&mut query);
     query.finish()?;
-    let page = patient::list(db, cursor.as_deref(), limit).await?;
-    Ok(ok(&page))
+    ok(&patient::list(db, cursor.as_deref(), limit).await?)
 }
 
 pub async fn update(
@@ -76,7 +75,7 @@ pub async fn update(
     body.finish()?;
     let precondition = Precondition::from_if_match(request.header("if-match"));
     let patient = patient::update(db, &nhs_number, &changes, precondition, now.unix_timestamp()).await?;
-    Ok(ok_with_etag(&patient, patient.revision))
+    ok_with_etag(&patient, patient.revision)
 }
 
 pub async fn delete(raw_nhs_number: &str, db: &impl Database) -> Result<Response, Error> {

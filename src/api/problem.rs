@@ -36,7 +36,6 @@ pub fn render(error: &Error, lang: Lang) -> Response {
         Error::AppointmentFinal(status) => (409, final_code(*status), vec![]),
         Error::StatusChangeNotAllowed { to } => (409, "status-change-not-allowed", vec![("to", text(to.as_str()))]),
         Error::PreconditionFailed => (412, "precondition-failed", vec![]),
-        Error::ConcurrentUpdate => (409, "concurrent-update", vec![]),
         Error::Unauthenticated(failure) => (401, auth_code(*failure), vec![]),
         Error::AccountLocked { retry_after } => {
             (429, "account-locked", vec![("minutes", ((*retry_after + 59) / 60).into())])
@@ -55,7 +54,8 @@ pub fn render(error: &Error, lang: Lang) -> Response {
     if let Error::Validation(errors) = error {
         body["errors"] = errors.iter().map(|e| field_error(e, lang)).collect();
     }
-    let mut response = Response::with_content_type(status, CONTENT_TYPE, &body)
+    // A `serde_json::Value` always serialises (its keys are strings and its numbers finite).
+    let mut response = Response::with_body(status, CONTENT_TYPE, serde_json::to_vec(&body).unwrap_or_default())
         .header("content-language", lang.tag())
         .header("vary", "Accept-Language");
     if let Error::MethodNotAllowed { allow, .. } = error {

@@ -32,7 +32,7 @@ pub async fn missed(request: &Request, db: &impl Database, now: OffsetDateTime) 
         return Err(Error::Internal("validated statistics parameters missing".into()));
     };
     let rows = stats::missed(db, group_by, period, &filter, now.unix_timestamp()).await?;
-    Ok(Response::json(200, &serde_json::json!({ "items": rows })))
+    ok(&Items { items: rows })
 }
 
 pub async fn named(
@@ -44,6 +44,11 @@ pub async fn named(
     let mut query = Fields::from_query(&request.query);
     let (limit, cursor) = list_params(&mut query);
     query.finish()?;
-    let page = stats::named(db, group_by, cursor.as_deref(), limit, now.unix_timestamp()).await?;
-    Ok(ok(&page))
+    ok(&stats::named(db, group_by, cursor.as_deref(), limit, now.unix_timestamp()).await?)
+}
+
+/// A list that is never paginated.
+#[derive(serde::Serialize)]
+struct Items<T> {
+    items: Vec<T>,
 }

@@ -6,11 +6,12 @@
 use serde::{Deserialize, Serialize};
 
 use super::appointment_id::AppointmentId;
-use super::db::{decode, Database, DbError, Statement, Value};
+use super::db::{read_one, Database, DbError, Results, Rows, Statement, Value};
 use super::duration::{AppointmentDuration, MAX_MINUTES};
 use super::invalid::Invalid;
 use super::nhs_number::NhsNumber;
 use super::page::{encode_cursor, Page};
+use super::patient;
 use super::person_name::FreeText;
 use super::postcode::Postcode;
 use super::revision::{Precondition, Revision};
@@ -99,28 +100,11 @@ fn select() -> String {
 }
 
 /// Records a clinician or department name that may be new (`table` is `clinicians` or
-/// `departments`). With `only_while`, the name is recorded only while the appointment is still the
-/// revision that was read, the same condition as the update after it in the batch, so a refused
-/// update leaves no new name behind.
-fn ensure_name(table: &str, name: &str, now: i64, only_while: Option<(&AppointmentId, i64)>) -> Statement {
-    match only_while {
-        None => Statement::new(format!(
-            "INSERT INTO {table} (name, created_at) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING"
-        ))
-        .bind(name)
-        .bind(now),
-        Some((id, version)) => Statement::new(format!(
-            "INSERT INTO {table} (name, created_at)
-             SELECT ?1, ?2
-              WHERE EXISTS (SELECT 1 FROM appointments
-                             WHERE id = ?3 AND version = ?4 AND status = 'active' AND ends_at > ?2)
-             ON CONFLICT (name) DO NOTHING"
-        ))
+/// `departments`), in the batch that books or changes the appointment using it.
+fn ensure_name(table: &str, name: &str, now: i64) -> Statement {
+    Statement::new(format!("INSERT INTO {table} (name, created_at) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING"))
         .bind(name)
         .bind(now)
-        .bind(id.as_str())
-        .bind(version),
-    }
 }
 
 #[derive(Deserialize)]
@@ -163,12 +147,21 @@ impl TryFrom<Row> for Appointment {
     }
 }
 
-fn all(rows: Vec<super::db::Row>) -> Result<Vec<Appointment>, Error> {
-    decode::<Row>(rows)?.into_iter().map(Appointment::try_from).collect()
+fn all(rows: &Rows) -> Result<Vec<Appointment>, Error> {
+    rows.decode::<Row>()?.into_iter().map(Appointment::try_from).collect()
 }
 
-fn one(rows: Vec<super::db::Row>) -> Result<Option<Appointment>, Error> {
-    Ok(all(rows)?.into_iter().next())
+fn one(rows: &Rows) -> Result<Option<Appointment>, Error> {
+    rows.first::<Row>()?.map(Appointment::try_from).transpose()
+}
+
+/// The appointment `?2` as the API shows it at `?1`.
+fn by_id(id: &AppointmentId, now: i64) -> Statement {
+    Statement::new(format!("{} WHERE a.id = ?2", select())).bind(now).bind(id.as_str())
+}
+
+fn not_found(id: &AppointmentId) -> Error {
+    Error::AppointmentNotFound { id: id.as_str().to_owned() }
 }
 
 /// Books an appointment. New clinician and department names are recorded in the same atomic
@@ -192,15 +185,14 @@ pub async fn create(db: &impl Database, new: &NewAppointment, now: i64) -> Resul
     .bind(new.clinician.as_str())
     .bind(new.department.as_str())
     .bind(new.postcode.as_str());
-    let read_back = Statement::new(format!("{} WHERE a.id = ?2", select())).bind(now).bind(new.id.as_str());
     let batch = vec![
-        ensure_name("clinicians", new.clinician.as_str(), now, None),
-        ensure_name("departments", new.department.as_str(), now, None),
+        ensure_name("clinicians", new.clinician.as_str(), now),
+        ensure_name("departments", new.department.as_str(), now),
         insert,
-        read_back,
+        by_id(&new.id, now),
     ];
-    match db.batch(batch).await {
-        Ok(mut results) => one(results.pop().unwrap_or_default())?
+    match db.write(batch).await {
+        Ok(results) => one(&Results::new(results).take(3)?)?
             .ok_or_else(|| Error::Internal("the new appointment did not read back".into())),
         Err(DbError::UniqueViolation(_)) => Err(Error::AppointmentExists { id: new.id.as_str().to_owned() }),
         Err(DbError::ForeignKeyViolation(_)) => Err(Error::Validation(vec![FieldError::new(
@@ -212,8 +204,7 @@ pub async fn create(db: &impl Database, new: &NewAppointment, now: i64) -> Resul
 }
 
 pub async fn get(db: &impl Database, id: &AppointmentId, now: i64) -> Result<Appointment, Error> {
-    let statement = Statement::new(format!("{} WHERE a.id = ?2", select())).bind(now).bind(id.as_str());
-    one(db.query(statement).await?)?.ok_or_else(|| Error::AppointmentNotFound { id: id.as_str().to_owned() })
+    one(&read_one(db, by_id(id, now)).await?)?.ok_or_else(|| not_found(id))
 }
 
 /// What a list of appointments is narrowed to. All filters combine with AND.
@@ -308,15 +299,82 @@ pub async fn list(
     limit: u32,
     now: i64,
 ) -> Result<Page<Appointment>, Error> {
-    let appointments = all(db.query(list_statement(filter, after, limit, now)).await?)?;
-    Ok(Page::from_overfetch(appointments, limit, |a| {
+    page(&read_one(db, list_statement(filter, after, limit, now)).await?, limit)
+}
+
+/// One patient's appointments: a 404 when the patient does not exist, read in the same round trip.
+pub async fn list_for_patient(
+    db: &impl Database,
+    patient: &NhsNumber,
+    filter: &Filter,
+    after: Option<&After>,
+    limit: u32,
+    now: i64,
+) -> Result<Page<Appointment>, Error> {
+    let filter = Filter { patient: Some(patient.clone()), ..filter.clone() };
+    let mut results = Results::new(
+        db.read(vec![patient::exists_statement(patient), list_statement(&filter, after, limit, now)]).await?,
+    );
+    if results.take(0)?.is_empty()? {
+        return Err(Error::PatientNotFound { nhs_number: patient.as_str().to_owned() });
+    }
+    page(&results.take(1)?, limit)
+}
+
+fn page(rows: &Rows, limit: u32) -> Result<Page<Appointment>, Error> {
+    Ok(Page::from_overfetch(all(rows)?, limit, |a| {
         After { starts_at: a.time.unix_seconds(), id: a.id.clone() }.cursor()
     }))
 }
 
-/// Applies a merge patch under the status rules. The write is conditional on the revision that
-/// was read (and on the appointment still being active), so a concurrent change is never lost:
-/// with `If-Match` it is a 412; without, the change is re-read and re-checked.
+/// When a patch applies, in SQL: the appointment is still active, the `If-Match` revision (if
+/// any) is current, the patient sent back (if any) is its own, and an appointment that stays active
+/// does not end in the past. [`refusal`] is the Rust twin that explains a patch that did not
+/// apply; a test keeps the two in agreement. Parameters: ?1 now, ?2 the id; ?3 the new status, ?4
+/// the new start, ?5 the new duration (each NULL when unchanged); ?6 and ?7 the `If-Match`
+/// revision (NULL without one); ?8 the patient sent back (NULL when not sent).
+const PATCH_APPLIES: &str = "id = ?2
+            AND status = 'active' AND ends_at > ?1
+            AND (?6 IS NULL OR (version = ?6 AND created_at = ?7))
+            AND (?8 IS NULL OR patient = ?8)
+            AND (coalesce(?3, 'active') <> 'active'
+                 OR coalesce(?4, starts_at) + coalesce(?5, duration_minutes) * 60 > ?1)";
+
+/// Why a patch may not apply to the appointment as it is now, or `None` when it may.
+pub fn refusal(
+    current: &Appointment,
+    changes: &AppointmentChanges,
+    precondition: Precondition,
+    now: i64,
+) -> Option<Error> {
+    if !precondition.allows(current.revision) {
+        return Some(Error::PreconditionFailed);
+    }
+    if changes.patient.as_ref().is_some_and(|p| p.as_str() != current.patient) {
+        return Some(Error::invalid("patient", Invalid::new("field-read-only")));
+    }
+    if let Err(refusal) = current.status.check_change(changes.status) {
+        return Some(match refusal {
+            Refusal::Final(status) => Error::AppointmentFinal(status),
+            Refusal::NotAllowed { to } => Error::StatusChangeNotAllowed { to },
+        });
+    }
+    // Moving an active appointment so that it is already over would make it missed at once;
+    // that is a mistake far more often than an intention, so it is refused.
+    let time = changes.time.unwrap_or(current.time);
+    let duration = changes.duration.unwrap_or(current.duration);
+    let still_active = changes.status.unwrap_or(current.status) == Status::Active;
+    if still_active && time.unix_seconds() + i64::from(duration.minutes()) * 60 <= now {
+        let field = if changes.time.is_some() { "time" } else { "duration" };
+        return Some(Error::invalid(field, Invalid::new("appointment-ends-in-past")));
+    }
+    None
+}
+
+/// Applies a merge patch under the status rules, in one atomic batch: the rules are conditions of
+/// the `UPDATE` itself ([`PATCH_APPLIES`]), so no concurrent change can slip in between a check
+/// and the write, and none is lost. The batch ends by reading the appointment back; when the
+/// update did not apply, that read (of the same snapshot) says why.
 pub async fn update(
     db: &impl Database,
     id: &AppointmentId,
@@ -324,72 +382,83 @@ pub async fn update(
     precondition: Precondition,
     now: i64,
 ) -> Result<Appointment, Error> {
-    const ATTEMPTS: usize = 3;
-    for _ in 0..ATTEMPTS {
+    // Nothing to write, or a status only time may set: either way the answer follows from the
+    // appointment as it is, without a write.
+    if changes.is_empty() || changes.status == Some(Status::Missed) {
         let current = get(db, id, now).await?;
-        if !precondition.allows(current.revision) {
-            return Err(Error::PreconditionFailed);
-        }
-        if changes.patient.as_ref().is_some_and(|p| p.as_str() != current.patient) {
-            return Err(Error::invalid("patient", Invalid::new("field-read-only")));
-        }
-        current.status.check_change(changes.status).map_err(|refusal| match refusal {
-            Refusal::Final(status) => Error::AppointmentFinal(status),
-            Refusal::NotAllowed { to } => Error::StatusChangeNotAllowed { to },
-        })?;
-        if changes.is_empty() {
-            return Ok(current);
-        }
-        let time = changes.time.unwrap_or(current.time);
-        let duration = changes.duration.unwrap_or(current.duration);
-        // Moving an active appointment so that it is already over would make it missed at once;
-        // that is a mistake far more often than an intention, so it is refused.
-        let still_active = changes.status.unwrap_or(current.status) == Status::Active;
-        if still_active && time.unix_seconds() + i64::from(duration.minutes()) * 60 <= now {
-            let field = if changes.time.is_some() { "time" } else { "duration" };
-            return Err(Error::invalid(field, Invalid::new("appointment-ends-in-past")));
-        }
-        let clinician = changes.clinician.as_ref().map_or(current.clinician.as_str(), FreeText::as_str);
-        let department = changes.department.as_ref().map_or(current.department.as_str(), FreeText::as_str);
-        let update = Statement::new(
-            "UPDATE appointments
-                SET status = ?3, starts_at = ?4, utc_offset = ?5, duration_minutes = ?6,
-                    clinician_id = (SELECT id FROM clinicians WHERE name = ?7),
-                    department_id = (SELECT id FROM departments WHERE name = ?8),
-                    postcode = ?9, version = version + 1, updated_at = ?1
-              WHERE id = ?2 AND version = ?10 AND status = 'active' AND ends_at > ?1
-            RETURNING id",
-        )
-        .bind(now)
-        .bind(id.as_str())
-        .bind(changes.status.unwrap_or(current.status).as_str())
-        .bind(time.unix_seconds())
-        .bind(i64::from(time.offset_seconds()))
-        .bind(duration.minutes())
-        .bind(clinician)
-        .bind(department)
-        .bind(changes.postcode.as_ref().map_or(current.postcode.as_str(), Postcode::as_str))
-        .bind(current.revision.version);
-        let read_back = Statement::new(format!("{} WHERE a.id = ?2", select())).bind(now).bind(id.as_str());
-        let as_read = Some((id, current.revision.version));
-        let results = db
-            .batch(vec![
-                ensure_name("clinicians", clinician, now, as_read),
-                ensure_name("departments", department, now, as_read),
-                update,
-                read_back,
-            ])
-            .await?;
-        let updated = results.get(2).is_some_and(|rows| !rows.is_empty());
-        if updated {
-            return one(results.into_iter().nth(3).unwrap_or_default())?
-                .ok_or_else(|| Error::Internal("the updated appointment did not read back".into()));
-        }
-        // Someone else wrote in between. With an ETag in If-Match the client's view is now stale;
-        // otherwise the change is re-checked against what is there now.
-        if let Precondition::Revision(_) = precondition {
-            return Err(Error::PreconditionFailed);
+        return match refusal(&current, changes, precondition, now) {
+            Some(error) => Err(error),
+            None => Ok(current),
+        };
+    }
+    let (version, created_at) = match precondition {
+        Precondition::None | Precondition::Exists => (Value::Null, Value::Null),
+        Precondition::Revision(Some(r)) => (r.version.into(), r.created_at.into()),
+        // A tag that can never match: no row has version -1.
+        Precondition::Revision(None) => ((-1_i64).into(), (-1_i64).into()),
+    };
+    let applies: Vec<Value> = vec![
+        now.into(),
+        id.as_str().into(),
+        changes.status.map(Status::as_str).into(),
+        changes.time.map(|t| t.unix_seconds()).into(),
+        changes.duration.map(|d| d.minutes()).into(),
+        version,
+        created_at,
+        changes.patient.as_ref().map(NhsNumber::as_str).into(),
+    ];
+    let clinician = changes.clinician.as_ref().map(FreeText::as_str);
+    let department = changes.department.as_ref().map(FreeText::as_str);
+    let mut batch = Vec::new();
+    // A new name is recorded only if the patch applies, so a refused patch leaves none behind.
+    for (table, name) in [("clinicians", clinician), ("departments", department)] {
+        if let Some(name) = name {
+            batch.push(Statement {
+                sql: format!(
+                    "INSERT INTO {table} (name, created_at)
+                     SELECT ?9, ?1 WHERE EXISTS (SELECT 1 FROM appointments WHERE {PATCH_APPLIES})
+                     ON CONFLICT (name) DO NOTHING"
+                ),
+                params: applies.iter().cloned().chain([name.into()]).collect(),
+            });
         }
     }
-    Err(Error::ConcurrentUpdate)
+    batch.push(Statement {
+        sql: format!(
+            "UPDATE appointments
+                SET status = coalesce(?3, status),
+                    starts_at = coalesce(?4, starts_at),
+                    utc_offset = coalesce(?9, utc_offset),
+                    duration_minutes = coalesce(?5, duration_minutes),
+                    clinician_id = CASE WHEN ?10 IS NULL THEN clinician_id
+                                        ELSE (SELECT id FROM clinicians WHERE name = ?10) END,
+                    department_id = CASE WHEN ?11 IS NULL THEN department_id
+                                         ELSE (SELECT id FROM departments WHERE name = ?11) END,
+                    postcode = coalesce(?12, postcode),
+                    version = version + 1,
+                    updated_at = ?1
+              WHERE {PATCH_APPLIES}
+            RETURNING id"
+        ),
+        params: applies
+            .into_iter()
+            .chain([
+                changes.time.map(|t| i64::from(t.offset_seconds())).into(),
+                clinician.into(),
+                department.into(),
+                changes.postcode.as_ref().map(Postcode::as_str).into(),
+            ])
+            .collect(),
+    });
+    batch.push(by_id(id, now));
+    let last = batch.len() - 1;
+    let mut results = Results::new(db.write(batch).await?);
+    let updated = !results.take(last - 1)?.is_empty()?;
+    let Some(current) = one(&results.take(last)?)? else { return Err(not_found(id)) };
+    if updated {
+        return Ok(current);
+    }
+    Err(refusal(&current, changes, precondition, now).unwrap_or_else(|| {
+        Error::Internal(format!("the patch of appointment {} did not apply, yet the rules allow it", current.id))
+    }))
 }

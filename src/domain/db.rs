@@ -4,8 +4,12 @@
 //! it to a [`Database`]. In the worker that is D1 (`src/shell/d1.rs`); in native tests it is
 //! rusqlite on a schema built from the same `migrations/*.sql` files. Another database would need
 //! only another implementation of this trait (and SQL that its dialect accepts).
+//!
+//! Every call is one round trip. A call says whether it only reads or also writes, because the two
+//! are guarded differently (see `domain::signed_in`) and a replicated database may serve reads
+//! from a copy.
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 
 /// A value bound to a statement parameter. D1 passes numbers as JS doubles, so integers are kept
 /// well inside ±2^53 by the schema (seconds since the epoch, minutes, small counters).
@@ -64,8 +68,45 @@ impl Statement {
     }
 }
 
-/// One result row, column name to value.
-pub type Row = serde_json::Map<String, serde_json::Value>;
+/// The rows one statement returned: a JSON array of objects, column name to value, exactly as the
+/// database handed it over. Rows are decoded once, straight into the record type that reads them;
+/// in the worker that saves a conversion per column across the JavaScript boundary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rows(String);
+
+impl Rows {
+    /// From the JSON text of an array of row objects.
+    pub fn from_json(text: impl Into<String>) -> Self {
+        Self(text.into())
+    }
+
+    /// What a statement without `RETURNING` gives back.
+    pub fn none() -> Self {
+        Self("[]".into())
+    }
+
+    pub fn json(&self) -> &str {
+        &self.0
+    }
+
+    /// Every row, as `T`.
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<Vec<T>, DbError> {
+        serde_json::from_str(&self.0).map_err(|e| DbError::Decode(e.to_string()))
+    }
+
+    /// The first row, if there is one, as `T`.
+    pub fn first<T: DeserializeOwned>(&self) -> Result<Option<T>, DbError> {
+        Ok(self.decode::<T>()?.into_iter().next())
+    }
+
+    pub fn len(&self) -> Result<usize, DbError> {
+        Ok(self.decode::<IgnoredAny>()?.len())
+    }
+
+    pub fn is_empty(&self) -> Result<bool, DbError> {
+        Ok(self.len()? == 0)
+    }
+}
 
 /// Why the database refused or failed a statement. Constraint violations are told apart because
 /// they are the client's doing (a duplicate id, an unknown patient), not the server's.
@@ -73,17 +114,25 @@ pub type Row = serde_json::Map<String, serde_json::Value>;
 pub enum DbError {
     UniqueViolation(String),
     ForeignKeyViolation(String),
+    /// The account guard (`migrations/0005_account_guard.sql`) stopped a write: the signed-in
+    /// account is disabled, removed, or has changed its password since the token was issued.
+    AccountNotActive,
     /// The database could not be reached or failed for a reason of its own.
     Unavailable(String),
     /// A row did not have the shape the domain expected: a bug, never the client's fault.
     Decode(String),
 }
 
+/// The name of the account guard's CHECK constraint, which SQLite puts in its error message.
+pub const ACCOUNT_GUARD_CONSTRAINT: &str = "writes_need_an_active_account";
+
 impl DbError {
     /// Classifies an error message from SQLite (D1 passes SQLite's text through, wrapped).
     pub fn from_message(message: impl Into<String>) -> Self {
         let message = message.into();
-        if message.contains("UNIQUE constraint failed") {
+        if message.contains(ACCOUNT_GUARD_CONSTRAINT) {
+            DbError::AccountNotActive
+        } else if message.contains("UNIQUE constraint failed") {
             DbError::UniqueViolation(message)
         } else if message.contains("FOREIGN KEY constraint failed") {
             DbError::ForeignKeyViolation(message)
@@ -98,6 +147,7 @@ impl std::fmt::Display for DbError {
         match self {
             DbError::UniqueViolation(m) => write!(f, "unique constraint violated: {m}"),
             DbError::ForeignKeyViolation(m) => write!(f, "foreign key constraint violated: {m}"),
+            DbError::AccountNotActive => write!(f, "the account guard refused the write"),
             DbError::Unavailable(m) => write!(f, "database unavailable: {m}"),
             DbError::Decode(m) => write!(f, "unexpected row shape: {m}"),
         }
@@ -108,23 +158,39 @@ impl std::fmt::Display for DbError {
 // `Send`; the lint's advice does not apply here.
 #[allow(async_fn_in_trait)]
 pub trait Database {
-    /// Runs one statement and returns its rows (empty for writes without `RETURNING`).
-    async fn query(&self, statement: Statement) -> Result<Vec<Row>, DbError>;
+    /// Runs statements that only read, in one round trip; they all see the same snapshot.
+    /// Returns each statement's rows, in order.
+    async fn read(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError>;
 
-    /// Runs statements as one atomic unit: all of them take effect or none does.
-    async fn batch(&self, statements: Vec<Statement>) -> Result<Vec<Vec<Row>>, DbError>;
+    /// Runs statements that write, as one atomic unit in one round trip: all of them take effect
+    /// or none does. Returns each statement's rows (empty without `RETURNING`), in order.
+    async fn write(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError>;
 }
 
-/// Turns rows into typed records.
-pub fn decode<T: DeserializeOwned>(rows: Vec<Row>) -> Result<Vec<T>, DbError> {
-    rows.into_iter()
-        .map(|row| serde_json::from_value(serde_json::Value::Object(row)).map_err(|e| DbError::Decode(e.to_string())))
-        .collect()
+/// Runs one reading statement and returns its rows.
+pub async fn read_one(db: &impl Database, statement: Statement) -> Result<Rows, DbError> {
+    db.read(vec![statement]).await?.pop().ok_or_else(|| DbError::Decode("no result for the statement".into()))
 }
 
-/// Runs one statement and decodes at most one row.
-pub async fn query_one<T: DeserializeOwned>(db: &impl Database, statement: Statement) -> Result<Option<T>, DbError> {
-    Ok(decode(db.query(statement).await?)?.into_iter().next())
+/// Runs one writing statement and returns its rows.
+pub async fn write_one(db: &impl Database, statement: Statement) -> Result<Rows, DbError> {
+    db.write(vec![statement]).await?.pop().ok_or_else(|| DbError::Decode("no result for the statement".into()))
+}
+
+/// The results of a batch, taken out by position: `results.take(2)` is the third statement's rows.
+pub struct Results(Vec<Option<Rows>>);
+
+impl Results {
+    pub fn new(rows: Vec<Rows>) -> Self {
+        Self(rows.into_iter().map(Some).collect())
+    }
+
+    pub fn take(&mut self, index: usize) -> Result<Rows, DbError> {
+        self.0
+            .get_mut(index)
+            .and_then(Option::take)
+            .ok_or_else(|| DbError::Decode(format!("the batch has no result {index}")))
+    }
 }
 
 #[cfg(test)]
@@ -138,6 +204,12 @@ mod tests {
             DbError::UniqueViolation(_)
         ));
         assert!(matches!(DbError::from_message("FOREIGN KEY constraint failed"), DbError::ForeignKeyViolation(_)));
+        assert_eq!(
+            DbError::from_message(
+                "D1_ERROR: CHECK constraint failed: writes_need_an_active_account: SQLITE_CONSTRAINT"
+            ),
+            DbError::AccountNotActive
+        );
         assert!(matches!(DbError::from_message("D1_ERROR: no such table: x"), DbError::Unavailable(_)));
     }
 
@@ -147,8 +219,11 @@ mod tests {
         struct One {
             n: i64,
         }
-        let mut row = Row::new();
-        row.insert("n".into(), 7.into());
-        assert_eq!(decode::<One>(vec![row]).unwrap()[0].n, 7);
+        let rows = Rows::from_json(r#"[{"n":7},{"n":8}]"#);
+        assert_eq!(rows.decode::<One>().unwrap()[1].n, 8);
+        assert_eq!(rows.first::<One>().unwrap().unwrap().n, 7);
+        assert_eq!(rows.len(), Ok(2));
+        assert_eq!(Rows::none().is_empty(), Ok(true));
+        assert!(matches!(Rows::from_json(r#"[{"n":"x"}]"#).decode::<One>(), Err(DbError::Decode(_))));
     }
 }

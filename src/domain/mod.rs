@@ -15,6 +15,7 @@ pub mod patient;
 pub mod person_name;
 pub mod postcode;
 pub mod revision;
+pub mod signed_in;
 pub mod stats;
 pub mod status;
 pub mod sweep;

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::db::{decode, query_one, Database, DbError, Statement, Value};
+use super::db::{read_one, write_one, Database, DbError, Results, Rows, Statement, Value};
 use super::nhs_number::NhsNumber;
 use super::page::{encode_cursor, Page};
 use super::person_name::PersonName;
@@ -74,8 +74,8 @@ impl TryFrom<Row> for Patient {
     }
 }
 
-fn one(rows: Vec<super::db::Row>) -> Result<Option<Patient>, Error> {
-    decode::<Row>(rows)?.into_iter().next().map(Patient::try_from).transpose()
+fn one(rows: &Rows) -> Result<Option<Patient>, Error> {
+    rows.first::<Row>()?.map(Patient::try_from).transpose()
 }
 
 pub async fn create(db: &impl Database, new: &NewPatient, now: i64) -> Result<Patient, Error> {
@@ -89,8 +89,8 @@ pub async fn create(db: &impl Database, new: &NewPatient, now: i64) -> Result<Pa
     .bind(new.date_of_birth.to_string())
     .bind(new.postcode.as_str())
     .bind(now);
-    match db.query(statement).await {
-        Ok(rows) => one(rows)?.ok_or_else(|| Error::Internal("INSERT returned no row".into())),
+    match write_one(db, statement).await {
+        Ok(rows) => one(&rows)?.ok_or_else(|| Error::Internal("INSERT returned no row".into())),
         Err(DbError::UniqueViolation(_)) => {
             Err(Error::PatientExists { nhs_number: new.nhs_number.as_str().to_owned() })
         }
@@ -103,18 +103,16 @@ pub fn get_statement(nhs_number: &NhsNumber) -> Statement {
 }
 
 pub async fn get(db: &impl Database, nhs_number: &NhsNumber) -> Result<Patient, Error> {
-    one(db.query(get_statement(nhs_number)).await?)?
-        .ok_or_else(|| Error::PatientNotFound { nhs_number: nhs_number.as_str().to_owned() })
+    one(&read_one(db, get_statement(nhs_number)).await?)?.ok_or_else(|| not_found(nhs_number))
 }
 
-pub async fn exists(db: &impl Database, nhs_number: &NhsNumber) -> Result<bool, Error> {
-    #[derive(Deserialize)]
-    struct Found {
-        #[allow(dead_code)]
-        found: i64,
-    }
-    let statement = Statement::new("SELECT 1 AS found FROM patients WHERE nhs_number = ?1").bind(nhs_number.as_str());
-    Ok(query_one::<Found>(db, statement).await?.is_some())
+fn not_found(nhs_number: &NhsNumber) -> Error {
+    Error::PatientNotFound { nhs_number: nhs_number.as_str().to_owned() }
+}
+
+/// A row if the patient exists, none otherwise: read in the same round trip as something else.
+pub fn exists_statement(nhs_number: &NhsNumber) -> Statement {
+    Statement::new("SELECT 1 AS found FROM patients WHERE nhs_number = ?1").bind(nhs_number.as_str())
 }
 
 /// Patients in NHS-number order, after the one a cursor names.
@@ -132,7 +130,9 @@ pub fn list_statement(after: Option<&str>, limit: u32) -> Statement {
 }
 
 pub async fn list(db: &impl Database, after: Option<&str>, limit: u32) -> Result<Page<Patient>, Error> {
-    let patients = decode::<Row>(db.query(list_statement(after, limit)).await?)?
+    let patients = read_one(db, list_statement(after, limit))
+        .await?
+        .decode::<Row>()?
         .into_iter()
         .map(Patient::try_from)
         .collect::<Result<Vec<_>, _>>()?;
@@ -140,7 +140,8 @@ pub async fn list(db: &impl Database, after: Option<&str>, limit: u32) -> Result
 }
 
 /// Applies a merge patch in one atomic statement; the precondition is checked by the same
-/// statement, so no write can slip in between the check and the update.
+/// statement, so no write can slip in between the check and the update. When nothing was
+/// updated, the same batch has already read whether the patient exists (412 or 404).
 pub async fn update(
     db: &impl Database,
     nhs_number: &NhsNumber,
@@ -177,23 +178,29 @@ pub async fn update(
     .bind(now)
     .bind(version)
     .bind(created_at);
-    match one(db.query(statement).await?)? {
-        Some(patient) => Ok(patient),
-        None if exists(db, nhs_number).await? => Err(Error::PreconditionFailed),
-        None => Err(Error::PatientNotFound { nhs_number: nhs_number.as_str().to_owned() }),
+    let mut results = Results::new(db.write(vec![statement, exists_statement(nhs_number)]).await?);
+    if let Some(patient) = one(&results.take(0)?)? {
+        return Ok(patient);
+    }
+    if results.take(1)?.is_empty()? {
+        Err(not_found(nhs_number))
+    } else {
+        Err(Error::PreconditionFailed)
     }
 }
 
 /// Deletes the patient and every appointment of theirs, atomically (right to erasure).
 pub async fn delete(db: &impl Database, nhs_number: &NhsNumber) -> Result<(), Error> {
-    let results = db
-        .batch(vec![
+    let mut results = Results::new(
+        db.write(vec![
             Statement::new("DELETE FROM appointments WHERE patient = ?1").bind(nhs_number.as_str()),
             Statement::new("DELETE FROM patients WHERE nhs_number = ?1 RETURNING nhs_number").bind(nhs_number.as_str()),
         ])
-        .await?;
-    match results.get(1) {
-        Some(rows) if !rows.is_empty() => Ok(()),
-        _ => Err(Error::PatientNotFound { nhs_number: nhs_number.as_str().to_owned() }),
+        .await?,
+    );
+    if results.take(1)?.is_empty()? {
+        Err(not_found(nhs_number))
+    } else {
+        Ok(())
     }
 }

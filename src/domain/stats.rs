@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime, Time};
 
-use super::db::{decode, Database, Statement};
+use super::db::{read_one, Database, Statement};
 use super::invalid::Invalid;
 use super::page::{encode_cursor, Page};
 use super::person_name::FreeText;
@@ -207,7 +207,7 @@ pub async fn missed(
     query: &MissedQuery,
     now: i64,
 ) -> Result<Vec<MissedRow>, Error> {
-    let rows = decode::<Counts>(db.query(missed_statement(group_by, period, query, now)).await?)?;
+    let rows = read_one(db, missed_statement(group_by, period, query, now)).await?.decode::<Counts>()?;
     if rows.len() > MAX_ROWS {
         return Err(Error::invalid("period", Invalid::new("statistics-too-large").with("max", MAX_ROWS)));
     }
@@ -273,7 +273,7 @@ pub async fn named(
     limit: u32,
     now: i64,
 ) -> Result<Page<Named>, Error> {
-    let rows = decode::<Named>(db.query(named_statement(group_by, after, limit, now)).await?)?;
+    let rows = read_one(db, named_statement(group_by, after, limit, now)).await?.decode::<Named>()?;
     Ok(Page::from_overfetch(rows, limit, |n| encode_cursor(&n.name)))
 }
 

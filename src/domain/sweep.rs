@@ -3,7 +3,7 @@
 //! Reads never depend on it (the status is derived at request time, see `appointment::status`);
 //! the sweep only makes the stored value catch up so that exports and ad-hoc SQL agree.
 
-use super::db::{Database, DbError, Statement};
+use super::db::{write_one, Database, DbError, Statement};
 
 /// Rows changed per statement: small enough for D1's per-query limits with any backlog.
 pub const CHUNK: i64 = 500;
@@ -33,7 +33,7 @@ pub struct SweepReport {
 pub async fn mark_missed(db: &impl Database, now: i64) -> Result<SweepReport, DbError> {
     let mut marked_missed = 0;
     for _ in 0..MAX_CHUNKS_PER_RUN {
-        let changed = db.query(Statement::new(MARK_MISSED).bind(now).bind(CHUNK)).await?.len();
+        let changed = write_one(db, Statement::new(MARK_MISSED).bind(now).bind(CHUNK)).await?.len()?;
         marked_missed += changed;
         if (changed as i64) < CHUNK {
             return Ok(SweepReport { marked_missed, backlog_remaining: false });

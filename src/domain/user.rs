@@ -1,9 +1,9 @@
-//! Staff accounts: the SQL the login and every authenticated request run, and the SQL the admin
-//! tool (`npm run user:*`) hands to `wrangler d1 execute`.
+//! Staff accounts: the SQL a sign-in runs, and the SQL the admin tool (`npm run user:*`) hands to
+//! `wrangler d1 execute`. (Every other request checks its account in `signed_in`.)
 
 use serde::Deserialize;
 
-use super::db::{query_one, Database, DbError, Statement};
+use super::db::{read_one, write_one, Database, DbError, Statement};
 use super::invalid::Invalid;
 
 /// Consecutive failures that lock an account, and for how long.
@@ -35,11 +35,9 @@ impl StoredUser {
 const COLUMNS: &str = "id, username, password_hash, credentials_changed_at, failed_attempts, locked_until, disabled";
 
 pub async fn find_by_username(db: &impl Database, username: &str) -> Result<Option<StoredUser>, DbError> {
-    query_one(db, Statement::new(format!("SELECT {COLUMNS} FROM users WHERE username = ?1")).bind(username)).await
-}
-
-pub async fn find_by_id(db: &impl Database, id: i64) -> Result<Option<StoredUser>, DbError> {
-    query_one(db, Statement::new(format!("SELECT {COLUMNS} FROM users WHERE id = ?1")).bind(id)).await
+    read_one(db, Statement::new(format!("SELECT {COLUMNS} FROM users WHERE username = ?1")).bind(username))
+        .await?
+        .first()
 }
 
 /// Counts a failed login in one statement, so concurrent attempts on any isolate all count.
@@ -65,7 +63,7 @@ pub async fn record_failure(db: &impl Database, id: i64, now: i64) -> Result<Opt
     .bind(now)
     .bind(MAX_FAILED_ATTEMPTS)
     .bind(LOCK_SECONDS);
-    Ok(query_one::<Lock>(db, statement).await?.and_then(|lock| lock.locked_until))
+    Ok(write_one(db, statement).await?.first::<Lock>()?.and_then(|lock| lock.locked_until))
 }
 
 pub async fn record_success(db: &impl Database, id: i64) -> Result<(), DbError> {
@@ -74,7 +72,7 @@ pub async fn record_success(db: &impl Database, id: i64) -> Result<(), DbError> 
           WHERE id = ?1 AND (failed_attempts <> 0 OR locked_until IS NOT NULL)",
     )
     .bind(id);
-    db.query(statement).await.map(|_| ())
+    write_one(db, statement).await.map(|_| ())
 }
 
 /// Usernames: 1 to 64 ASCII letters, digits and `.`, `_`, `-`, `@`. Being ASCII, they compare

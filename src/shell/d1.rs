@@ -1,52 +1,88 @@
-//! The [`Database`] implementation for D1, through the `worker` crate's D1 API.
+//! The [`Database`] implementation for D1, on the runtime's own D1 objects.
 //!
-//! The worker's own D1 API is used rather than sqlx-d1: the domain already writes its SQL as text
-//! with numbered parameters, and what it needs beyond that (atomic `batch`, affected rows through
-//! `RETURNING`) is what sqlx-d1 0.4 does not provide (its transactions are no-ops on D1).
+//! The worker crate's typed D1 API decodes each row column by column across the JavaScript
+//! boundary; here each statement's rows cross it once, as the JSON text `JSON.stringify` makes of
+//! them, and the domain decodes that text straight into its records. sqlx-d1 is not used: the
+//! domain already writes its SQL as text with numbered parameters, and what it needs beyond that
+//! (atomic `batch`, affected rows through `RETURNING`) is what sqlx-d1 0.4 does not provide.
 
-use worker::wasm_bindgen::JsValue;
-use worker::{D1Database, Env};
+use worker::js_sys::{self, Array, JsString, Promise, Reflect};
+use worker::wasm_bindgen::{JsCast, JsValue};
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::worker_sys::types::{D1Database, D1PreparedStatement};
+use worker::Env;
 
-use crate::domain::db::{Database, DbError, Row, Statement, Value};
+use crate::domain::db::{Database, DbError, Rows, Statement, Value};
 
 /// The `DB` binding from `wrangler.toml`; a missing binding makes every query fail as unavailable.
 pub struct D1(Result<D1Database, String>);
 
 impl D1 {
     pub fn bind(env: &Env) -> Self {
-        Self(env.d1("DB").map_err(|e| format!("D1 binding DB: {e}")))
+        Self(
+            env.d1("DB")
+                .map(|db| JsValue::from(db).unchecked_into::<D1Database>())
+                .map_err(|e| format!("D1 binding DB: {e}")),
+        )
     }
 
-    fn database(&self) -> Result<&D1Database, DbError> {
-        self.0.as_ref().map_err(|e| DbError::Unavailable(e.clone()))
-    }
-
-    fn prepare(db: &D1Database, statement: &Statement) -> Result<worker::D1PreparedStatement, DbError> {
-        let params: Vec<JsValue> = statement.params.iter().map(to_js).collect();
-        db.prepare(statement.sql.as_str()).bind(&params).map_err(failure)
+    /// One round trip: a single statement on its own, several as one `batch` (one transaction).
+    async fn run(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
+        let db = self.0.as_ref().map_err(|e| DbError::Unavailable(e.clone()))?;
+        let prepared = statements.iter().map(|s| prepare(db, s)).collect::<Result<Vec<_>, _>>()?;
+        match prepared.as_slice() {
+            [] => Ok(Vec::new()),
+            [one] => Ok(vec![rows(&settle(one.all()).await?)?]),
+            _ => {
+                let results = settle(db.batch(prepared.into_iter().collect::<Array>())).await?;
+                results.unchecked_into::<Array>().iter().map(|result| rows(&result)).collect()
+            }
+        }
     }
 }
 
 impl Database for D1 {
-    async fn query(&self, statement: Statement) -> Result<Vec<Row>, DbError> {
-        let db = self.database()?;
-        let result = D1::prepare(db, &statement)?.all().await.map_err(failure)?;
-        rows(&result)
+    async fn read(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
+        self.run(statements).await
     }
 
-    async fn batch(&self, statements: Vec<Statement>) -> Result<Vec<Vec<Row>>, DbError> {
-        let db = self.database()?;
-        let prepared = statements.iter().map(|s| D1::prepare(db, s)).collect::<Result<Vec<_>, _>>()?;
-        db.batch(prepared).await.map_err(failure)?.iter().map(rows).collect()
+    async fn write(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
+        self.run(statements).await
     }
 }
 
-fn rows(result: &worker::D1Result) -> Result<Vec<Row>, DbError> {
-    result.results::<Row>().map_err(|e| DbError::Decode(e.to_string()))
+fn prepare(db: &D1Database, statement: &Statement) -> Result<D1PreparedStatement, DbError> {
+    let params: Array = statement.params.iter().map(to_js).collect();
+    db.prepare(&statement.sql).and_then(|prepared| prepared.bind(params)).map_err(failure)
 }
 
-fn failure(error: worker::Error) -> DbError {
-    DbError::from_message(error.to_string())
+async fn settle(promise: Result<Promise, JsValue>) -> Result<JsValue, DbError> {
+    JsFuture::from(promise.map_err(failure)?).await.map_err(failure)
+}
+
+/// A D1 result's rows, as JSON text.
+fn rows(result: &JsValue) -> Result<Rows, DbError> {
+    let decode = |e: JsValue| DbError::Decode(format!("D1 result: {e:?}"));
+    let results = Reflect::get(result, &JsValue::from_str("results")).map_err(decode)?;
+    if results.is_undefined() || results.is_null() {
+        return Ok(Rows::none());
+    }
+    let text: JsString = js_sys::JSON::stringify(&results).map_err(decode)?;
+    Ok(Rows::from_json(String::from(text)))
+}
+
+/// D1 passes SQLite's message through (`D1_ERROR: UNIQUE constraint failed: ...`), sometimes
+/// with the detail in the error's `cause`; both are kept for [`DbError::from_message`].
+fn failure(error: JsValue) -> DbError {
+    let text = |value: &JsValue| {
+        value.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| value.as_string())
+    };
+    let message = text(&error).unwrap_or_else(|| format!("{error:?}"));
+    let cause = error.dyn_ref::<js_sys::Error>().and_then(|e| text(&e.cause()));
+    DbError::from_message(match cause {
+        Some(cause) if !message.contains(&cause) => format!("{message}: {cause}"),
+        _ => message,
+    })
 }
 
 /// D1 receives numbers as JS doubles; the schema keeps integers far below 2^53.
@@ -68,5 +104,21 @@ mod tests {
         assert!(to_js(&Value::Null).is_null());
         assert_eq!(to_js(&Value::Integer(1_764_547_200)).as_f64(), Some(1_764_547_200.0));
         assert_eq!(to_js(&Value::Text("张阳".into())).as_string().as_deref(), Some("张阳"));
+    }
+
+    #[wasm_bindgen_test]
+    fn a_result_object_becomes_its_rows_as_json() {
+        let result = js_sys::JSON::parse(r#"{"success":true,"meta":{},"results":[{"n":1,"name":"Zoë"}]}"#).unwrap();
+        assert_eq!(rows(&result).unwrap().json(), r#"[{"n":1,"name":"Zoë"}]"#);
+        assert_eq!(rows(&js_sys::Object::new().into()).unwrap(), Rows::none());
+    }
+
+    #[wasm_bindgen_test]
+    fn d1_errors_keep_the_sqlite_message() {
+        let error = js_sys::Error::new("D1_ERROR: UNIQUE constraint failed: patients.nhs_number: SQLITE_CONSTRAINT");
+        assert!(matches!(failure(error.into()), DbError::UniqueViolation(_)));
+        let wrapped = js_sys::Error::new("D1_ERROR");
+        wrapped.set_cause(&js_sys::Error::new("CHECK constraint failed: writes_need_an_active_account"));
+        assert_eq!(failure(wrapped.into()), DbError::AccountNotActive);
     }
 }

@@ -1,15 +1,26 @@
 //! The Cloudflare Worker entry points. Thin on purpose: convert the runtime's request into an
 //! [`api::Request`], hand it to the portable API with the D1 binding and the clock, and convert the
 //! answer back. Everything with a rule in it lives in `api` or `domain`.
+//!
+//! Requests reach this code through `entry.mjs`, which serves the static files (/docs and
+//! /openapi.json) from the worker bundle and hands every other request to Rust.
+//!
+//! Each crossing of the JavaScript boundary costs time on every request, so this reads only what
+//! the API uses: the method, the URL, the headers in [`http::READ_HEADERS`], and a body only for
+//! the methods that have one.
 
 mod clock;
 mod d1;
 
-use worker::{
-    console_error, console_log, event, Context, Env, Headers, Request, Response, ScheduleContext, ScheduledEvent,
-};
+use std::cell::OnceCell;
 
-use crate::api::{self, http::MAX_BODY_BYTES};
+use worker::js_sys::{self, Reflect, Uint8Array};
+use worker::wasm_bindgen::{JsCast, JsValue};
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::web_sys::{self, ReadableStreamDefaultReader};
+use worker::{console_error, console_log, event, Context, Env, ScheduleContext, ScheduledEvent};
+
+use crate::api::{self, http};
 use crate::domain::sweep;
 use d1::D1;
 
@@ -20,13 +31,13 @@ fn start() {
 }
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
-    let request = read_request(req).await;
-    let response = api::handle(&request, &D1::bind(&env), clock::now(), &config(&env)).await;
+async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> worker::Result<web_sys::Response> {
+    let request = read_request(&req).await;
+    let response = api::handle(&request, &D1::bind(&env), clock::now(), settings(&env)).await;
     if let Some(line) = &response.log {
         console_error!("{} {}: {line}", request.method, request.path);
     }
-    write_response(response)
+    Ok(write_response(response)?)
 }
 
 #[event(scheduled)]
@@ -43,8 +54,18 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     }
 }
 
-/// Settings from the environment: `JWT_SECRET` is a secret (`wrangler secret put`, or `.dev.vars`
-/// locally); `TOKEN_LIFETIME_SECONDS` a plain variable in wrangler.toml.
+thread_local! {
+    static SETTINGS: OnceCell<&'static api::Settings> = const { OnceCell::new() };
+}
+
+/// The settings, read from the environment on the isolate's first request. An isolate's variables
+/// and secrets never change while it lives: a new secret or configuration starts new isolates.
+fn settings(env: &Env) -> &'static api::Settings {
+    SETTINGS.with(|cell| *cell.get_or_init(|| Box::leak(Box::new(api::Settings::from(&config(env))))))
+}
+
+/// `JWT_SECRET` is a secret (`wrangler secret put`, or `.dev.vars` locally); the others are plain
+/// variables in wrangler.toml.
 fn config(env: &Env) -> api::Config {
     let text = |name: &str| env.var(name).ok().map(|value| value.to_string()).filter(|v| !v.is_empty());
     api::Config {
@@ -54,28 +75,92 @@ fn config(env: &Env) -> api::Config {
     }
 }
 
-async fn read_request(mut req: Request) -> api::Request {
+async fn read_request(req: &web_sys::Request) -> api::Request {
     // The raw method: the worker crate's `Method` turns every method it does not know into GET.
-    let method = req.inner().method().to_ascii_uppercase();
-    let headers: Vec<(String, String)> =
-        req.headers().entries().map(|(name, value)| (name.to_ascii_lowercase(), value)).collect();
-    let query = req.url().ok().and_then(|url| url.query().map(str::to_owned)).unwrap_or_default();
-    let declared_length = headers
+    let method = req.method().to_ascii_uppercase();
+    let url = req.url();
+    let (path, query) = path_and_query(&url);
+    let from_runtime = req.headers();
+    let headers: Vec<(String, String)> = http::READ_HEADERS
         .iter()
-        .find(|(name, _)| name == "content-length")
-        .and_then(|(_, value)| value.trim().parse::<usize>().ok());
-    // Never buffer a body we are going to refuse; the API answers 413 from the length alone.
-    let body = match declared_length {
-        Some(length) if length > MAX_BODY_BYTES => vec![0; MAX_BODY_BYTES + 1],
-        _ => req.bytes().await.unwrap_or_default(),
-    };
-    api::Request { method, path: req.path(), query, headers, body }
+        .filter_map(|name| from_runtime.get(name).ok().flatten().map(|value| ((*name).to_owned(), value)))
+        .collect();
+    let declared_length =
+        headers.iter().find(|(name, _)| name == "content-length").and_then(|(_, v)| v.trim().parse().ok());
+    let body = read_body(req, http::has_body(&method), declared_length).await;
+    api::Request { method, path: path.to_owned(), query: query.to_owned(), headers, body }
 }
 
-fn write_response(response: api::Response) -> worker::Result<Response> {
-    let headers = Headers::new();
+/// The path and the raw query of a URL as the runtime serialises it (`https://host/path?query`):
+/// the first `/` after the scheme's `//` starts the path, and `?` and `#` in it are always encoded.
+fn path_and_query(url: &str) -> (&str, &str) {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let rest = url[after_scheme..].find('/').map_or("/", |i| &url[after_scheme + i..]);
+    let rest = rest.split_once('#').map_or(rest, |(before, _)| before);
+    rest.split_once('?').unwrap_or((rest, ""))
+}
+
+/// The body, holding no more of it than the API accepts: past the limit (declared, or reached while
+/// reading a chunked body) the bytes are dropped and the answer is one byte over the limit, which
+/// the API refuses with 413. Methods that have no use for a body (`keep` false) keep none of it.
+///
+/// Whatever is not kept is still read to its end and dropped. A body left unread makes the proxy
+/// in front of `wrangler dev` lose its connection to the worker, and with it other requests on
+/// that connection (the hostile-input test caught it); reading costs time, never memory.
+async fn read_body(req: &web_sys::Request, keep: bool, declared_length: Option<usize>) -> Vec<u8> {
+    let Some(stream) = req.body() else { return Vec::new() };
+    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut body = Vec::new();
+    let mut over_the_limit = keep && declared_length.is_some_and(|length| length > http::MAX_BODY_BYTES);
+    while let Ok(chunk) = JsFuture::from(reader.read()).await {
+        if Reflect::get(&chunk, &JsValue::from_str("done")).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
+            break;
+        }
+        let Ok(value) = Reflect::get(&chunk, &JsValue::from_str("value")) else { break };
+        let Some(bytes) = value.dyn_ref::<Uint8Array>() else { break };
+        if !keep || over_the_limit {
+            continue;
+        }
+        if body.len() + bytes.length() as usize > http::MAX_BODY_BYTES {
+            over_the_limit = true;
+            body = Vec::new();
+        } else {
+            body.extend_from_slice(&bytes.to_vec());
+        }
+    }
+    if over_the_limit {
+        vec![0; http::MAX_BODY_BYTES + 1]
+    } else {
+        body
+    }
+}
+
+fn write_response(response: api::Response) -> Result<web_sys::Response, JsValue> {
+    let headers = web_sys::Headers::new()?;
     for (name, value) in &response.headers {
         headers.append(name, value)?;
     }
-    Ok(Response::from_bytes(response.body)?.with_status(response.status).with_headers(headers))
+    let init = web_sys::ResponseInit::new();
+    init.set_status(response.status);
+    init.set_headers(&headers);
+    if response.body.is_empty() {
+        return web_sys::Response::new_with_opt_str_and_init(None, &init);
+    }
+    let body = Uint8Array::new_with_length(response.body.len() as u32);
+    body.copy_from(&response.body);
+    web_sys::Response::new_with_opt_buffer_source_and_init(Some(&js_sys::Object::from(body)), &init)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn the_path_and_query_come_out_of_the_serialised_url() {
+        assert_eq!(path_and_query("http://127.0.0.1:8787/v1/patients?limit=5"), ("/v1/patients", "limit=5"));
+        assert_eq!(path_and_query("https://panda.example/health"), ("/health", ""));
+        assert_eq!(path_and_query("https://panda.example"), ("/", ""));
+        assert_eq!(path_and_query("https://panda.example/a%3Fb?c=%3F#frag"), ("/a%3Fb", "c=%3F"));
+    }
 }

@@ -176,3 +176,37 @@ test('missed-appointment statistics over HTTP, their 422s, and cancelling moving
   const departments = await worker.request('/v1/departments?limit=200');
   assert.ok(departments.body.items.some((d) => d.name === 'cardiology' && d.cancelled === 1));
 });
+
+test('a 10 MB chunked body is refused with a quick 413, and the worker answers the next request', async () => {
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  let sent = 0;
+  const body = new ReadableStream({
+    pull(controller) {
+      if (sent >= 10 * 1024 * 1024) return controller.close();
+      sent += chunk.length;
+      controller.enqueue(chunk);
+    },
+  });
+  const started = Date.now();
+  const response = await fetch(`${worker.url}/v1/patients`, {
+    method: 'POST', body, duplex: 'half',
+    headers: { authorization: `Bearer ${worker.token}`, 'content-type': 'application/json' },
+  });
+  const text = await response.text();
+  const elapsed = Date.now() - started;
+  assert.equal(response.status, 413, text);
+  assert.equal(JSON.parse(text).code, 'payload-too-large');
+  assert.ok(elapsed < 10_000, `the 413 took ${elapsed} ms`);
+  const next = await worker.request('/v1/patients?limit=1');
+  assert.equal(next.status, 200, next.text);
+});
+
+test('a DELETE with a body is answered as if it had none', async () => {
+  const absent = '/v1/patients/0000000000';
+  const response = await fetch(`${worker.url}${absent}`, {
+    method: 'DELETE', body: 'x'.repeat(200_000),
+    headers: { authorization: `Bearer ${worker.token}`, 'content-type': 'application/json' },
+  });
+  assert.equal(response.status, 404, await response.text());
+  assert.equal((await worker.request('/health')).status, 200);
+});

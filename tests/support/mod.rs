@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use panda::domain::db::{Database, DbError, Row, Statement, Value};
+use panda::domain::db::{Database, DbError, Rows, Statement, Value};
 use rusqlite::types::ValueRef;
 
 /// An in-memory SQLite with every migration applied in file-name order, as wrangler applies them.
@@ -63,7 +63,8 @@ impl Sqlite {
         rows.map(|r| r.expect("plan row")).collect()
     }
 
-    fn run(&self, statement: &Statement) -> Result<Vec<Row>, DbError> {
+    /// Runs one statement; its rows come back as the JSON text D1 would hand over.
+    fn run(&self, statement: &Statement) -> Result<Rows, DbError> {
         let mut stmt = self.conn.prepare(&statement.sql).map_err(|e| DbError::from_message(e.to_string()))?;
         let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
         let mut rows = stmt
@@ -71,7 +72,7 @@ impl Sqlite {
             .map_err(|e| DbError::from_message(e.to_string()))?;
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(|e| DbError::from_message(e.to_string()))? {
-            let mut map = Row::new();
+            let mut map = serde_json::Map::new();
             for (i, name) in names.iter().enumerate() {
                 let value = match row.get_ref(i).map_err(|e| DbError::from_message(e.to_string()))? {
                     ValueRef::Null => serde_json::Value::Null,
@@ -82,9 +83,17 @@ impl Sqlite {
                 };
                 map.insert(name.clone(), value);
             }
-            out.push(map);
+            out.push(serde_json::Value::Object(map));
         }
-        Ok(out)
+        Ok(Rows::from_json(serde_json::Value::Array(out).to_string()))
+    }
+
+    /// Runs statements in one transaction, as D1 runs a batch: all take effect or none does.
+    fn transaction(&self, statements: &[Statement]) -> Result<Vec<Rows>, DbError> {
+        let tx = self.conn.unchecked_transaction().map_err(|e| DbError::from_message(e.to_string()))?;
+        let results = statements.iter().map(|s| self.run(s)).collect::<Result<Vec<_>, _>>()?;
+        tx.commit().map_err(|e| DbError::from_message(e.to_string()))?;
+        Ok(results)
     }
 }
 
@@ -97,15 +106,16 @@ fn to_sqlite(value: &Value) -> rusqlite::types::Value {
 }
 
 impl Database for Sqlite {
-    async fn query(&self, statement: Statement) -> Result<Vec<Row>, DbError> {
-        self.run(&statement)
+    async fn read(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
+        // A read changes nothing: SQLite's query_only pragma makes any write in it an error.
+        self.conn.execute_batch("PRAGMA query_only = ON").expect("query_only on");
+        let results = self.transaction(&statements);
+        self.conn.execute_batch("PRAGMA query_only = OFF").expect("query_only off");
+        results
     }
 
-    async fn batch(&self, statements: Vec<Statement>) -> Result<Vec<Vec<Row>>, DbError> {
-        let tx = self.conn.unchecked_transaction().map_err(|e| DbError::from_message(e.to_string()))?;
-        let results = statements.iter().map(|s| self.run(s)).collect::<Result<Vec<_>, _>>()?;
-        tx.commit().map_err(|e| DbError::from_message(e.to_string()))?;
-        Ok(results)
+    async fn write(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
+        self.transaction(&statements)
     }
 }
 
@@ -113,12 +123,42 @@ impl Database for Sqlite {
 pub struct Unreachable;
 
 impl Database for Unreachable {
-    async fn query(&self, _: Statement) -> Result<Vec<Row>, DbError> {
+    async fn read(&self, _: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
         Err(DbError::Unavailable("connection refused".into()))
     }
 
-    async fn batch(&self, _: Vec<Statement>) -> Result<Vec<Vec<Row>>, DbError> {
+    async fn write(&self, _: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
         Err(DbError::Unavailable("connection refused".into()))
+    }
+}
+
+/// Counts the round trips a request makes, and which kind, by passing every call on to `db`.
+pub struct Counting<'a, D> {
+    pub db: &'a D,
+    pub reads: std::cell::Cell<usize>,
+    pub writes: std::cell::Cell<usize>,
+}
+
+impl<'a, D: Database> Counting<'a, D> {
+    pub fn new(db: &'a D) -> Self {
+        Self { db, reads: Default::default(), writes: Default::default() }
+    }
+
+    /// (reads, writes) so far.
+    pub fn calls(&self) -> (usize, usize) {
+        (self.reads.get(), self.writes.get())
+    }
+}
+
+impl<D: Database> Database for Counting<'_, D> {
+    async fn read(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
+        self.reads.set(self.reads.get() + 1);
+        self.db.read(statements).await
+    }
+
+    async fn write(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
+        self.writes.set(self.writes.get() + 1);
+        self.db.write(statements).await
     }
 }
 
@@ -149,6 +189,17 @@ pub struct Answer {
     pub status: u16,
     pub body: serde_json::Value,
     pub response: panda::api::Response,
+}
+
+impl From<panda::api::Response> for Answer {
+    fn from(response: panda::api::Response) -> Self {
+        let body = if response.body.is_empty() {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_slice(&response.body).expect("every response body is JSON")
+        };
+        Answer { status: response.status, body, response }
+    }
 }
 
 impl Answer {
@@ -207,6 +258,23 @@ impl Api {
         body: Option<serde_json::Value>,
         headers: &[(&str, &str)],
     ) -> Answer {
+        let request = self.request(method, path_and_query, body, headers);
+        Answer::from(self.handle_with(&request, &self.db))
+    }
+
+    /// Answers `request` over `db` (the API's own database, or a wrapper around it).
+    pub fn handle_with(&self, request: &panda::api::Request, db: &impl Database) -> panda::api::Response {
+        block_on(panda::api::handle(request, db, self.now, &panda::api::Settings::from(&self.config)))
+    }
+
+    /// The request `call` would send, for tests that hand it to `handle_with` themselves.
+    pub fn request(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        body: Option<serde_json::Value>,
+        headers: &[(&str, &str)],
+    ) -> panda::api::Request {
         let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
         let mut request = panda::api::Request {
             method: method.into(),
@@ -224,13 +292,7 @@ impl Api {
                 request.headers.push(("content-type".into(), "application/json".into()));
             }
         }
-        let response = block_on(panda::api::handle(&request, &self.db, self.now, &self.config));
-        let body = if response.body.is_empty() {
-            serde_json::Value::Null
-        } else {
-            serde_json::from_slice(&response.body).expect("every response body is JSON")
-        };
-        Answer { status: response.status, body, response }
+        request
     }
 
     pub fn get(&self, path: &str) -> Answer {

@@ -144,6 +144,8 @@ export async function startWorker({ vars = {}, signIn = true, quiet = false } = 
       }
     },
     async stop() {
+      // PANDA_E2E_LOGS=1 prints what the server logged, for debugging a failing test.
+      if (process.env.PANDA_E2E_LOGS) process.stderr.write(`--- wrangler dev on ${url}:\n${output}\n`);
       killGroup(child, 'SIGTERM');
       const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
       await exited;

@@ -1,0 +1,91 @@
+//! The database as a signed-in member of staff uses it: every call carries the account check.
+//!
+//! A token proves who signed in, but only the database knows whether that account may still act
+//! (not disabled, not removed, no new password since the token was issued). Asking first and then
+//! doing the work would cost a round trip more on every request, so the check travels with the
+//! work instead, in the same round trip:
+//!
+//! - a read is one batch whose first statement selects the account. That answer is looked at
+//!   first: when the account may not act, the request is refused whatever the read found;
+//! - a write is one atomic batch whose first statement is the account guard
+//!   (`migrations/0005_account_guard.sql`), which fails, and so undoes the whole batch, unless the
+//!   account may act. No write can commit for an account that lost its access meanwhile.
+//!
+//! Domain code does not know about any of this: it takes any [`Database`], and the API hands it
+//! a [`SignedIn`] for every protected route.
+
+use std::cell::Cell;
+
+use super::auth::Claim;
+use super::db::{Database, DbError, Rows, Statement};
+
+/// The accounts that may act: enabled, and unchanged since the token was issued.
+const MAY_ACT: &str = "SELECT 1 FROM users WHERE id = ?1 AND disabled = 0 AND credentials_changed_at <= ?2";
+
+fn account_check(claim: Claim) -> Statement {
+    Statement::new(MAY_ACT).bind(claim.account_id).bind(claim.issued_at)
+}
+
+/// Inserts a row, which the table's CHECK refuses, exactly when the account may not act.
+fn account_guard(claim: Claim) -> Statement {
+    Statement::new(format!("INSERT INTO account_guard (refused) SELECT 1 WHERE NOT EXISTS ({MAY_ACT})"))
+        .bind(claim.account_id)
+        .bind(claim.issued_at)
+}
+
+/// A database whose every call also checks that the signed-in account may act.
+pub struct SignedIn<'a, D> {
+    db: &'a D,
+    claim: Claim,
+    /// Whether a call has already shown that the account may act.
+    checked: Cell<bool>,
+}
+
+impl<'a, D: Database> SignedIn<'a, D> {
+    pub fn new(db: &'a D, claim: Claim) -> Self {
+        Self { db, claim, checked: Cell::new(false) }
+    }
+
+    pub fn claim(&self) -> Claim {
+        self.claim
+    }
+
+    /// Makes sure the account was checked, even for a request that never reached the database
+    /// (one refused for bad input, say): that costs one round trip, on that path only.
+    pub async fn confirm(&self) -> Result<(), DbError> {
+        if !self.checked.get() {
+            self.read(Vec::new()).await?;
+        }
+        Ok(())
+    }
+}
+
+impl<D: Database> Database for SignedIn<'_, D> {
+    async fn read(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
+        let mut batch = Vec::with_capacity(statements.len() + 1);
+        batch.push(account_check(self.claim));
+        batch.extend(statements);
+        let mut results = self.db.read(batch).await?.into_iter();
+        let may_act = results.next().ok_or_else(|| DbError::Decode("no result for the account check".into()))?;
+        if may_act.is_empty()? {
+            return Err(DbError::AccountNotActive);
+        }
+        self.checked.set(true);
+        Ok(results.collect())
+    }
+
+    async fn write(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
+        let mut batch = Vec::with_capacity(statements.len() + 1);
+        batch.push(account_guard(self.claim));
+        batch.extend(statements);
+        let outcome = self.db.write(batch).await;
+        // The guard runs first and statements run in order: any failure but its own, or the
+        // database's being out of reach, means the guard let the batch through.
+        if !matches!(outcome, Err(DbError::AccountNotActive | DbError::Unavailable(_))) {
+            self.checked.set(true);
+        }
+        let mut results = outcome?.into_iter();
+        results.next();
+        Ok(results.collect())
+    }
+}

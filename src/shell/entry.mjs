@@ -1,0 +1,70 @@
+// The worker's entry module (wrangler.toml `main`). It serves the static files that travel inside
+// the worker bundle, and hands every other request to the Rust worker that worker-build made
+// (build/index.js, with its panic recovery), unchanged.
+//
+// The static files are the interactive API reference at /docs (docs/site and Swagger UI from
+// node_modules/swagger-ui-dist, no CDN) and the OpenAPI document at /openapi.json, assembled into
+// build/static by scripts/build.sh and bundled as Text and Data modules ([[rules]] in
+// wrangler.toml). They are not Workers static assets on purpose: with an [assets] directory every
+// request, the API's too, first passes the asset router, which cost the API a quarter of its
+// throughput under `wrangler dev` (README, "Performance"). Nor are they compiled into the wasm,
+// which must stay small to start fast.
+import Panda from '../../build/index.js';
+import openapi from '../../build/static/openapi.json';
+import indexHtml from '../../build/static/docs/index.html';
+import pandaCss from '../../build/static/docs/panda-docs.css';
+import pandaJs from '../../build/static/docs/panda-docs.js';
+import swaggerCss from '../../build/static/docs/swagger-ui/swagger-ui.css';
+import swaggerJs from '../../build/static/docs/swagger-ui/swagger-ui-bundle.js';
+import swaggerJsLicense from '../../build/static/docs/swagger-ui/swagger-ui-bundle.js.LICENSE.txt';
+import swaggerLicense from '../../build/static/docs/swagger-ui/LICENSE';
+import swaggerNotice from '../../build/static/docs/swagger-ui/NOTICE';
+import favicon16 from '../../build/static/docs/swagger-ui/favicon-16x16.png';
+import favicon32 from '../../build/static/docs/swagger-ui/favicon-32x32.png';
+
+// Everything on /docs comes from this server: no inline script or style, no CDN; Swagger UI's
+// icons are data: images.
+const DOCS_HEADERS = {
+  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+    "font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  // The files change only with a deployment.
+  'cache-control': 'public, max-age=300',
+};
+const TEXT = 'text/plain; charset=utf-8';
+
+const docs = (body, type) => [body, { ...DOCS_HEADERS, 'content-type': type }];
+const FILES = new Map([
+  ['/openapi.json', [openapi, { 'content-type': 'application/json' }]],
+  ['/docs/', docs(indexHtml, 'text/html; charset=utf-8')],
+  ['/docs/panda-docs.css', docs(pandaCss, 'text/css; charset=utf-8')],
+  ['/docs/panda-docs.js', docs(pandaJs, 'text/javascript; charset=utf-8')],
+  ['/docs/swagger-ui/swagger-ui.css', docs(swaggerCss, 'text/css; charset=utf-8')],
+  ['/docs/swagger-ui/swagger-ui-bundle.js', docs(swaggerJs, 'text/javascript; charset=utf-8')],
+  ['/docs/swagger-ui/swagger-ui-bundle.js.LICENSE.txt', docs(swaggerJsLicense, TEXT)],
+  ['/docs/swagger-ui/LICENSE', docs(swaggerLicense, TEXT)],
+  ['/docs/swagger-ui/NOTICE', docs(swaggerNotice, TEXT)],
+  ['/docs/swagger-ui/favicon-16x16.png', docs(favicon16, 'image/png')],
+  ['/docs/swagger-ui/favicon-32x32.png', docs(favicon32, 'image/png')],
+]);
+
+/** The answer for a static file, or undefined when the request is not for one. */
+function staticFile(request) {
+  const { method, url } = request;
+  if (method !== 'GET' && method !== 'HEAD') return undefined;
+  // Only two prefixes have files: anything else goes to Rust without parsing the URL here.
+  if (!url.includes('/docs') && !url.includes('/openapi.json')) return undefined;
+  const { pathname } = new URL(url);
+  if (pathname === '/docs') return new Response(null, { status: 307, headers: { location: '/docs/' } });
+  const file = FILES.get(pathname);
+  if (!file) return undefined;
+  const [body, headers] = file;
+  return new Response(method === 'HEAD' ? null : body, { headers });
+}
+
+export default class extends Panda {
+  fetch(request) {
+    return staticFile(request) ?? super.fetch(request);
+  }
+}
