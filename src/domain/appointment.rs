@@ -173,7 +173,8 @@ pub async fn create(db: &impl Database, new: &NewAppointment, now: i64) -> Resul
          VALUES (?2, ?3, ?4, ?5, ?6, ?7,
                  (SELECT id FROM clinicians WHERE name = ?8),
                  (SELECT id FROM departments WHERE name = ?9),
-                 ?10, ?1, ?1)",
+                 ?10, ?1, ?1)
+         RETURNING version",
     )
     .bind(now)
     .bind(new.id.as_str())
@@ -189,11 +190,38 @@ pub async fn create(db: &impl Database, new: &NewAppointment, now: i64) -> Resul
         ensure_name("clinicians", new.clinician.as_str(), now),
         ensure_name("departments", new.department.as_str(), now),
         insert,
-        by_id(&new.id, now),
     ];
     match db.write(batch).await {
-        Ok(results) => one(&Results::new(results).take(3)?)?
-            .ok_or_else(|| Error::Internal("the new appointment did not read back".into())),
+        Ok(results) => {
+            #[derive(Deserialize)]
+            struct Inserted {
+                version: i64,
+            }
+            let inserted = Results::new(results)
+                .take(2)?
+                .first::<Inserted>()?
+                .ok_or_else(|| Error::Internal("INSERT returned no row".into()))?;
+            // Everything else is what was just stored; the status is the effective one, by the
+            // Rust twin of the rule every read applies in SQL.
+            let utc = |s| {
+                Timestamp::from_unix_seconds_with_offset(s, 0)
+                    .map_err(|e| Error::Internal(format!("the clock reads a bad time: {}", e.code)))
+            };
+            let ends_at = new.time.unix_seconds() + i64::from(new.duration.minutes()) * 60;
+            Ok(Appointment {
+                id: new.id.as_str().to_owned(),
+                patient: new.patient.as_str().to_owned(),
+                status: new.status.effective(ends_at, now),
+                time: new.time,
+                duration: new.duration,
+                clinician: new.clinician.as_str().to_owned(),
+                department: new.department.as_str().to_owned(),
+                postcode: new.postcode.as_str().to_owned(),
+                created_at: utc(now)?,
+                updated_at: utc(now)?,
+                revision: Revision { version: inserted.version, created_at: now },
+            })
+        }
         Err(DbError::UniqueViolation(_)) => Err(Error::AppointmentExists { id: new.id.as_str().to_owned() }),
         Err(DbError::ForeignKeyViolation(_)) => Err(Error::Validation(vec![FieldError::new(
             "patient",

@@ -82,20 +82,37 @@ impl AppointmentDuration {
 
 impl fmt::Display for AppointmentDuration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.canonical())
+    }
+}
+
+impl AppointmentDuration {
+    /// The canonical form (`1h30m`, `1h`, `15m`), written without `format!`: it is in every
+    /// appointment of every list.
+    pub fn canonical(&self) -> String {
+        fn push_number(out: &mut String, n: u32) {
+            if n >= 10 {
+                push_number(out, n / 10);
+            }
+            out.push(char::from(b'0' + (n % 10) as u8));
+        }
         let (hours, minutes) = (self.minutes / 60, self.minutes % 60);
+        let mut out = String::with_capacity(8);
         if hours > 0 {
-            write!(f, "{hours}h")?;
+            push_number(&mut out, hours);
+            out.push('h');
         }
         if minutes > 0 {
-            write!(f, "{minutes}m")?;
+            push_number(&mut out, minutes);
+            out.push('m');
         }
-        Ok(())
+        out
     }
 }
 
 impl Serialize for AppointmentDuration {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        serializer.serialize_str(&self.canonical())
     }
 }
 
@@ -116,6 +133,19 @@ mod tests {
         match AppointmentDuration::parse(input) {
             Ok(d) => panic!("expected {input:?} to be refused, got {d}"),
             Err(e) => e.code,
+        }
+    }
+
+    #[test]
+    fn every_duration_is_written_as_hours_and_minutes() {
+        for minutes in 1..=MAX_MINUTES {
+            let (h, m) = (minutes / 60, minutes % 60);
+            let expected = match (h, m) {
+                (0, m) => format!("{m}m"),
+                (h, 0) => format!("{h}h"),
+                (h, m) => format!("{h}h{m}m"),
+            };
+            assert_eq!(AppointmentDuration::from_minutes(minutes).unwrap().canonical(), expected);
         }
     }
 

@@ -24,7 +24,13 @@ pub fn parse_limit(input: Option<&str>) -> Result<u32, Invalid> {
 
 /// Encodes a sort key (already a string) as an opaque cursor.
 pub fn encode_cursor(key: &str) -> String {
-    key.bytes().map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(key.len() * 2);
+    for b in key.bytes() {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+    out
 }
 
 /// Decodes a cursor made by [`encode_cursor`]; anything else is refused.
@@ -53,6 +59,12 @@ mod tests {
         for bad in ["0", "201", "-1", "ten", "", "99999999999999999999"] {
             assert_eq!(parse_limit(Some(bad)).unwrap_err().code, "limit-out-of-range", "{bad}");
         }
+    }
+
+    #[test]
+    fn cursors_are_lowercase_hex_of_the_key_bytes() {
+        assert_eq!(encode_cursor("09|Zoë"), "30397c5a6fc3ab");
+        assert_eq!(encode_cursor(""), "");
     }
 
     #[test]

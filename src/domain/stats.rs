@@ -9,7 +9,7 @@ use super::db::{read_one, Database, Statement};
 use super::invalid::Invalid;
 use super::page::{encode_cursor, Page};
 use super::person_name::FreeText;
-use super::status::{effective_status_condition, Status, ENDS_AT, ENDS_AT_FROM_INDEXED_COLUMNS};
+use super::status::{effective_status_condition, Status, ENDS_AT};
 use crate::error::Error;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,7 +136,7 @@ pub fn first_unsettled_day(now: i64) -> i64 {
 
 pub fn missed_statement(group_by: GroupBy, period: Period, query: &MissedQuery, now: i64) -> Statement {
     let (table, column) = group_by.table();
-    let missed = effective_status_condition(Status::Missed, 1, ENDS_AT_FROM_INDEXED_COLUMNS);
+    let missed = effective_status_condition(Status::Missed, 1, ENDS_AT);
     let from = query.from.unwrap_or(EARLIEST);
     let to = query.to.unwrap_or(LATEST);
     let unsettled = first_unsettled_day(now);

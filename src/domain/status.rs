@@ -76,12 +76,10 @@ impl Status {
 
 /// Where SQL finds an appointment's end: the generated `ends_at` column.
 pub const ENDS_AT: &str = "ends_at";
-/// The same end from columns the statistics index holds (it has no `ends_at`), so that index
-/// alone can answer.
-pub const ENDS_AT_FROM_INDEXED_COLUMNS: &str = "(starts_at + duration_minutes * 60)";
 
 /// The effective status in SQL, for reads, filters and counts. `now_param` is the parameter
-/// number the caller binds the request's instant to; `ends_at` is [`ENDS_AT`] or its twin.
+/// number the caller binds the request's instant to; `ends_at` is where the end is found
+/// ([`ENDS_AT`], or a qualified `a.ends_at`).
 pub fn effective_status_sql(now_param: usize, ends_at: &str) -> String {
     format!("CASE WHEN status = 'active' AND {ends_at} <= ?{now_param} THEN 'missed' ELSE status END")
 }

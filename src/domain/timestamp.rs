@@ -75,27 +75,38 @@ impl Timestamp {
     }
 
     /// `YYYY-MM-DDTHH:MM:SS±HH:MM`, with `.fraction` (trailing zeros dropped) only when the
-    /// seconds are not whole. UTC is written `+00:00`, never `Z`.
+    /// seconds are not whole. UTC is written `+00:00`, never `Z`. Written digit by digit: every
+    /// appointment in a list has three timestamps, and `format!` would cost more than the rest of
+    /// the row.
     pub fn to_rfc3339(&self) -> String {
         let t = self.0;
-        let fraction = match t.nanosecond() {
-            0 => String::new(),
-            nanos => format!(".{nanos:09}").trim_end_matches('0').to_owned(),
-        };
+        let (year, month, day) = t.to_calendar_date();
+        let (hour, minute, second) = t.to_hms();
         let offset = t.offset().whole_seconds();
-        let sign = if offset < 0 { '-' } else { '+' };
+        let mut out = String::with_capacity(32);
+        // The year is 0..=9999 by construction (see `from_unix_seconds_with_offset` and `parse`).
+        let year = year.clamp(0, 9999) as u32;
+        push_two(&mut out, year / 100);
+        push_two(&mut out, year % 100);
+        out.push('-');
+        push_two(&mut out, u32::from(u8::from(month)));
+        out.push('-');
+        push_two(&mut out, u32::from(day));
+        out.push('T');
+        push_two(&mut out, u32::from(hour));
+        out.push(':');
+        push_two(&mut out, u32::from(minute));
+        out.push(':');
+        push_two(&mut out, u32::from(second));
+        if t.nanosecond() != 0 {
+            out.push_str(format!(".{:09}", t.nanosecond()).trim_end_matches('0'));
+        }
+        out.push(if offset < 0 { '-' } else { '+' });
         let offset = offset.unsigned_abs();
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{fraction}{sign}{:02}:{:02}",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second(),
-            offset / 3600,
-            offset % 3600 / 60,
-        )
+        push_two(&mut out, offset / 3600);
+        out.push(':');
+        push_two(&mut out, offset % 3600 / 60);
+        out
     }
 
     /// Whole seconds since 1970-01-01T00:00:00Z (the instant, independent of the offset).
@@ -111,6 +122,12 @@ impl Timestamp {
     pub fn inner(&self) -> OffsetDateTime {
         self.0
     }
+}
+
+/// Two decimal digits of `n` (0..=99).
+fn push_two(out: &mut String, n: u32) {
+    out.push(char::from(b'0' + (n / 10 % 10) as u8));
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 impl fmt::Display for Timestamp {
@@ -211,6 +228,21 @@ mod tests {
         match DateOfBirth::parse(input, TODAY) {
             Ok(d) => panic!("expected {input:?} to be refused, got {d}"),
             Err(e) => e.code,
+        }
+    }
+
+    proptest! {
+        /// The digit-by-digit writer says exactly what `time`'s RFC 3339 formatter says (which
+        /// writes UTC as `Z` where PANDA writes `+00:00`).
+        #[test]
+        fn timestamps_are_written_as_the_time_crate_writes_them(
+            seconds in -62_135_596_800_i64..253_402_300_799,
+            offset_minutes in -1439_i32..=1439,
+        ) {
+            if let Ok(t) = Timestamp::from_unix_seconds_with_offset(seconds, offset_minutes * 60) {
+                let reference = t.inner().format(&time::format_description::well_known::Rfc3339).unwrap();
+                prop_assert_eq!(t.to_rfc3339(), reference.replace('Z', "+00:00"));
+            }
         }
     }
 

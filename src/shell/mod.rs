@@ -108,10 +108,20 @@ fn path_and_query(url: &str) -> (&str, &str) {
 /// in front of `wrangler dev` lose its connection to the worker, and with it other requests on
 /// that connection (the hostile-input test caught it); reading costs time, never memory.
 async fn read_body(req: &web_sys::Request, keep: bool, declared_length: Option<usize>) -> Vec<u8> {
+    // The usual case, a body with a length the API accepts, is read in one piece.
+    if keep && declared_length.is_some_and(|length| length <= http::MAX_BODY_BYTES) {
+        return match req.array_buffer() {
+            Ok(promise) => {
+                JsFuture::from(promise).await.map(|buffer| Uint8Array::new(&buffer).to_vec()).unwrap_or_default()
+            }
+            Err(_) => Vec::new(),
+        };
+    }
     let Some(stream) = req.body() else { return Vec::new() };
     let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
     let mut body = Vec::new();
-    let mut over_the_limit = keep && declared_length.is_some_and(|length| length > http::MAX_BODY_BYTES);
+    // From here on the length is unknown (chunked) or, if declared, over the limit.
+    let mut over_the_limit = keep && declared_length.is_some();
     while let Ok(chunk) = JsFuture::from(reader.read()).await {
         if Reflect::get(&chunk, &JsValue::from_str("done")).ok().and_then(|d| d.as_bool()).unwrap_or(true) {
             break;
