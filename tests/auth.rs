@@ -178,30 +178,6 @@ fn the_admin_sql_creates_a_user_who_can_sign_in() {
     assert_eq!(api.db.count("SELECT count(*) FROM users WHERE username = 'bob'"), 0);
 }
 
-/// A database where an admin changes the account just before the request's write reaches it,
-/// after everything the request checked up front.
-struct ChangedBeforeTheWrite<'a> {
-    db: &'a support::Sqlite,
-    admin_sql: &'a str,
-}
-
-impl panda::domain::db::Database for ChangedBeforeTheWrite<'_> {
-    async fn read(
-        &self,
-        statements: Vec<panda::domain::db::Statement>,
-    ) -> Result<Vec<panda::domain::db::Rows>, panda::domain::db::DbError> {
-        self.db.read(statements).await
-    }
-
-    async fn write(
-        &self,
-        statements: Vec<panda::domain::db::Statement>,
-    ) -> Result<Vec<panda::domain::db::Rows>, panda::domain::db::DbError> {
-        self.db.exec(self.admin_sql);
-        self.db.write(statements).await
-    }
-}
-
 #[test]
 fn a_write_never_commits_for_an_account_that_lost_its_access_after_the_token_check() {
     for admin_sql in [
@@ -210,7 +186,8 @@ fn a_write_never_commits_for_an_account_that_lost_its_access_after_the_token_che
         "UPDATE users SET credentials_changed_at = 4102444800 WHERE id = 1",
     ] {
         let api = Api::new();
-        let changed = ChangedBeforeTheWrite { db: &api.db, admin_sql };
+        // An admin changes the account after the token check, just before the write.
+        let changed = support::MeddledBeforeTheWrite::new(&api.db, admin_sql);
         let request = api.request(
             "POST",
             "/v1/patients",

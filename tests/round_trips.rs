@@ -68,6 +68,14 @@ fn case(method: &'static str, template: &'static str, path: &'static str, status
     Case { method, template, path, body: None, headers: &[], status, calls }
 }
 
+/// Sends the case's request and checks its answer and its round trips.
+fn check(api: &Api, case: Case) {
+    let (answer, calls) = counted(api, case.method, case.path, case.body, case.headers);
+    let label = format!("{} {}", case.method, case.path);
+    assert_eq!(answer.status, case.status, "{label}: {}", answer.body);
+    assert_eq!(calls, case.calls, "{label}: (reads, writes)");
+}
+
 fn cases() -> Vec<Case> {
     const READ: (usize, usize) = (1, 0);
     const WRITE: (usize, usize) = (0, 1);
@@ -127,10 +135,7 @@ fn every_route_makes_the_round_trips_it_is_allowed_and_no_more() {
         }
     }
     for case in cases {
-        let (answer, calls) = counted(&api, case.method, case.path, case.body, case.headers);
-        let label = format!("{} {}", case.method, case.path);
-        assert_eq!(answer.status, case.status, "{label}: {}", answer.body);
-        assert_eq!(calls, case.calls, "{label}: (reads, writes)");
+        check(&api, case);
     }
 }
 
@@ -168,10 +173,7 @@ fn refusals_cost_no_more_round_trips_than_successes() {
         Case { headers: &[("authorization", "")], ..case("GET", "", "/v1/patients", 401, (0, 0)) },
     ];
     for case in refusals {
-        let (answer, calls) = counted(&api, case.method, case.path, case.body, case.headers);
-        let label = format!("{} {}", case.method, case.path);
-        assert_eq!(answer.status, case.status, "{label}: {}", answer.body);
-        assert_eq!(calls, case.calls, "{label}: (reads, writes)");
+        check(&api, case);
     }
 }
 

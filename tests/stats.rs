@@ -282,31 +282,6 @@ fn statistics_and_lists_read_through_indexes() {
     }
 }
 
-/// A database where someone else changes every appointment just before PANDA's next atomic write.
-struct Interfering<'a> {
-    db: &'a support::Sqlite,
-    interfered: std::cell::Cell<bool>,
-}
-
-impl panda::domain::db::Database for Interfering<'_> {
-    async fn read(
-        &self,
-        statements: Vec<panda::domain::db::Statement>,
-    ) -> Result<Vec<panda::domain::db::Rows>, panda::domain::db::DbError> {
-        self.db.read(statements).await
-    }
-
-    async fn write(
-        &self,
-        statements: Vec<panda::domain::db::Statement>,
-    ) -> Result<Vec<panda::domain::db::Rows>, panda::domain::db::DbError> {
-        if !self.interfered.replace(true) {
-            self.db.exec("UPDATE appointments SET version = version + 1");
-        }
-        self.db.write(statements).await
-    }
-}
-
 #[test]
 fn a_change_lost_to_a_concurrent_write_leaves_no_new_clinician_behind() {
     let api = api_with_one_patient();
@@ -326,7 +301,8 @@ fn a_change_lost_to_a_concurrent_write_leaves_no_new_clinician_behind() {
         ],
         body: br#"{"clinician": "Dr Never"}"#.to_vec(),
     };
-    let interfering = Interfering { db: &api.db, interfered: std::cell::Cell::new(false) };
+    // Someone else changes every appointment just before PANDA's write.
+    let interfering = support::MeddledBeforeTheWrite::new(&api.db, "UPDATE appointments SET version = version + 1");
     let response = api.handle_with(&request, &interfering);
     assert_eq!(response.status, 412, "{}", String::from_utf8_lossy(&response.body));
     assert_eq!(api.db.count("SELECT count(*) FROM clinicians WHERE name = 'Dr Never'"), 0);

@@ -132,6 +132,33 @@ impl Database for Unreachable {
     }
 }
 
+/// A database where someone else runs `sql` just before PANDA's first write reaches it: after
+/// everything the request read or checked up front.
+pub struct MeddledBeforeTheWrite<'a> {
+    pub db: &'a Sqlite,
+    pub sql: &'a str,
+    pub meddled: std::cell::Cell<bool>,
+}
+
+impl<'a> MeddledBeforeTheWrite<'a> {
+    pub fn new(db: &'a Sqlite, sql: &'a str) -> Self {
+        Self { db, sql, meddled: std::cell::Cell::new(false) }
+    }
+}
+
+impl Database for MeddledBeforeTheWrite<'_> {
+    async fn read(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
+        self.db.read(statements).await
+    }
+
+    async fn write(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
+        if !self.meddled.replace(true) {
+            self.db.exec(self.sql);
+        }
+        self.db.write(statements).await
+    }
+}
+
 /// Counts the round trips a request makes, and which kind, by passing every call on to `db`.
 pub struct Counting<'a, D> {
     pub db: &'a D,
