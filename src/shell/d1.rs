@@ -2,11 +2,12 @@
 //!
 //! The worker crate's typed D1 API decodes each row column by column across the JavaScript
 //! boundary; here each statement's rows cross it once, as the JSON text `JSON.stringify` makes of
-//! them, and the domain decodes that text straight into its records. sqlx-d1 is not used: the
+//! them, encoded to UTF-8 by the runtime, and the domain decodes that text straight into its records. sqlx-d1 is not used: the
 //! domain already writes its SQL as text with numbered parameters, and what it needs beyond that
 //! (atomic `batch`, affected rows through `RETURNING`) is what sqlx-d1 0.4 does not provide.
 
 use worker::js_sys::{self, Array, JsString, Promise, Reflect};
+use worker::wasm_bindgen::prelude::wasm_bindgen;
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
 use worker::worker_sys::types::{D1Database, D1PreparedStatement};
@@ -60,7 +61,23 @@ async fn settle(promise: Result<Promise, JsValue>) -> Result<JsValue, DbError> {
     JsFuture::from(promise.map_err(failure)?).await.map_err(failure)
 }
 
-/// A D1 result's rows, as JSON text.
+#[wasm_bindgen]
+extern "C" {
+    /// The runtime's `TextEncoder`.
+    type TextEncoder;
+    #[wasm_bindgen(constructor)]
+    fn new() -> TextEncoder;
+    #[wasm_bindgen(method)]
+    fn encode(this: &TextEncoder, text: &JsString) -> js_sys::Uint8Array;
+}
+
+thread_local! {
+    static UTF8: TextEncoder = TextEncoder::new();
+}
+
+/// A D1 result's rows, as JSON text. The text is encoded to UTF-8 by the runtime and copied into
+/// wasm memory in one piece: wasm-bindgen's own string conversion walks it a character at a time,
+/// which took longer than `JSON.stringify` itself for a page of appointments (30 µs against 25).
 fn rows(result: &JsValue) -> Result<Rows, DbError> {
     let decode = |e: JsValue| DbError::Decode(format!("D1 result: {e:?}"));
     let results = Reflect::get(result, &JsValue::from_str("results")).map_err(decode)?;
@@ -68,7 +85,8 @@ fn rows(result: &JsValue) -> Result<Rows, DbError> {
         return Ok(Rows::none());
     }
     let text: JsString = js_sys::JSON::stringify(&results).map_err(decode)?;
-    Ok(Rows::from_json(String::from(text)))
+    let bytes = UTF8.with(|encoder| encoder.encode(&text).to_vec());
+    String::from_utf8(bytes).map(Rows::from_json).map_err(|e| DbError::Decode(format!("D1 result: {e}")))
 }
 
 /// D1 passes SQLite's message through (`D1_ERROR: UNIQUE constraint failed: ...`), sometimes
