@@ -7,7 +7,7 @@
 
 mod support;
 
-use panda::api::routes::PATHS;
+use panda::api::routes::ROUTES;
 use serde_json::{json, Value};
 use support::{Answer, Api, Counting};
 
@@ -125,14 +125,13 @@ fn cases() -> Vec<Case> {
 fn every_route_makes_the_round_trips_it_is_allowed_and_no_more() {
     let api = api_with_data();
     let cases = cases();
-    for spec in PATHS {
-        for method in spec.methods {
-            assert!(
-                cases.iter().any(|c| c.method == *method && c.template == spec.template),
-                "{method} {} has no round-trip case here: add one",
-                spec.template
-            );
-        }
+    for spec in ROUTES {
+        assert!(
+            cases.iter().any(|c| c.method == spec.method && c.template == spec.template),
+            "{} {} has no round-trip case here: add one",
+            spec.method,
+            spec.template
+        );
     }
     for case in cases {
         check(&api, case);
