@@ -2,12 +2,11 @@
 //!
 //! - [`domain`]: types, validation, status rules and SQL text. Portable; no `worker` import.
 //! - [`api`]: routes and request handling over plain values; also portable and natively tested.
-//! - [`error`] and [`i18n`]: the one error type and the messages it is rendered with.
+//! - [`i18n`]: the messages errors are rendered with.
 //! - `shell` (wasm32 only): the thin Cloudflare Worker entry points, D1 binding and clock.
 
 pub mod api;
 pub mod domain;
-pub mod error;
 pub mod i18n;
 
 #[cfg(target_arch = "wasm32")]

@@ -465,9 +465,9 @@ mod patch_rules {
             let precondition = match tag {
                 Tag::Absent => Precondition::None,
                 Tag::Star => Precondition::Exists,
-                Tag::Current => Precondition::Revision(Some(before.revision)),
-                Tag::Stale => Precondition::Revision(Some(Revision { version: 2, created_at: 100 })),
-                Tag::Foreign => Precondition::Revision(None),
+                Tag::Current => Precondition::Revision(before.revision),
+                Tag::Stale => Precondition::Revision(Revision { version: 2, created_at: 100 }),
+                Tag::Foreign => Precondition::Unmatchable,
             };
             let expected = appointment::refusal(&before, &changes, precondition, now);
             let outcome = block_on(appointment::update(&api.db, &id, &changes, precondition, now));

@@ -2,6 +2,7 @@
 
 use time::OffsetDateTime;
 
+use super::error::Error;
 use super::input::{Fields, JSON, MERGE_PATCH};
 use super::{created, list_params, ok, ok_with_etag, Request, Response};
 use crate::domain::appointment::{self, After, AppointmentChanges, Filter, NewAppointment};
@@ -14,7 +15,6 @@ use crate::domain::person_name::FreeText;
 use crate::domain::postcode::Postcode;
 use crate::domain::revision::Precondition;
 use crate::domain::status::Status;
-use crate::error::Error;
 
 const SERVER_SET: &[&str] = &["created_at", "updated_at"];
 
@@ -37,11 +37,11 @@ pub async fn create(request: &Request, db: &impl Database, now: OffsetDateTime) 
     let (Some(patient), Some(time), Some(duration), Some(clinician), Some(department), Some(postcode)) =
         (patient, time, duration, clinician, department, postcode)
     else {
-        return Err(Error::Internal("validated appointment fields missing".into()));
+        return Err(Error::internal("validated appointment fields missing"));
     };
     let id = match id {
         Some(id) => id,
-        None => AppointmentId::new_v4().map_err(|e| Error::Internal(format!("no randomness for an id: {e}")))?,
+        None => AppointmentId::new_v4().map_err(|e| Error::internal(format!("no randomness for an id: {e}")))?,
     };
     let new = NewAppointment { id, patient, status, time, duration, clinician, department, postcode };
     let appointment = appointment::create(db, &new, now.unix_timestamp()).await?;

@@ -2,12 +2,13 @@
 
 use time::OffsetDateTime;
 
+use super::error::Error;
 use super::input::{Fields, JSON};
 use super::{Request, Response, Settings};
 use crate::domain::auth::{self, Claim};
 use crate::domain::db::Database;
+use crate::domain::error::Error as DomainError;
 use crate::domain::token::SigningKey;
-use crate::error::Error;
 
 /// The signing key, or a fail-closed 500 when the secret is missing or too short.
 fn signing_key(settings: &Settings) -> Result<&SigningKey, Error> {
@@ -18,7 +19,7 @@ fn signing_key(settings: &Settings) -> Result<&SigningKey, Error> {
 /// act in the same round trip as the route's own statements (`domain::signed_in`).
 pub fn claim(request: &Request, settings: &Settings, now: OffsetDateTime) -> Result<Claim, Error> {
     auth::claim(signing_key(settings)?, request.header("authorization"), now.unix_timestamp())
-        .map_err(Error::Unauthenticated)
+        .map_err(|failure| DomainError::Unauthenticated(failure).into())
 }
 
 pub async fn create_token(
@@ -33,7 +34,7 @@ pub async fn create_token(
     let password = body.required("password", |s| Ok(s.to_owned()));
     body.finish()?;
     let (Some(username), Some(password)) = (username, password) else {
-        return Err(Error::Internal("validated credentials missing".into()));
+        return Err(Error::internal("validated credentials missing"));
     };
     let issued = auth::login(db, key, &username, &password, now.unix_timestamp(), settings.token_lifetime).await?;
     Ok(super::ok(&issued)?.header("cache-control", "no-store"))

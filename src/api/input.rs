@@ -3,9 +3,10 @@
 
 use serde_json::{Map, Value};
 
+use super::error::Error;
 use super::http::{Request, MAX_BODY_BYTES};
+use crate::domain::invalid::FieldError;
 use crate::domain::invalid::Invalid;
-use crate::error::{Error, FieldError};
 
 pub const JSON: &str = "application/json";
 pub const MERGE_PATCH: &str = "application/merge-patch+json";
@@ -38,16 +39,16 @@ impl Fields {
         }
     }
 
-    /// A query string (`a=1&b=2`), percent-decoded. A repeated parameter is an error.
+    /// A query string (`a=1&b=2`), decoded as `application/x-www-form-urlencoded` (`+` is a space;
+    /// a malformed escape is kept as it is; invalid UTF-8 becomes U+FFFD, which every parser then
+    /// refuses). A repeated parameter is an error.
     pub fn from_query(query: &str) -> Self {
         let mut fields = Self { values: Map::new(), errors: Vec::new() };
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let (name, value) = (percent_decode(name, true), percent_decode(value, true));
-            if fields.values.contains_key(&name) {
+        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+            if fields.values.contains_key(name.as_ref()) {
                 fields.errors.push(FieldError::new(name, Invalid::new("parameter-repeated")));
             } else {
-                fields.values.insert(name, Value::String(value));
+                fields.values.insert(name.into_owned(), Value::String(value.into_owned()));
             }
         }
         fields
@@ -124,32 +125,6 @@ impl Fields {
         self.errors.push(FieldError::new(name, invalid));
         None
     }
-}
-
-/// Decodes `%XX` escapes (and `+` as a space in query strings). Malformed escapes are kept as
-/// they are, and invalid UTF-8 becomes U+FFFD, which every parser then refuses.
-pub fn percent_decode(input: &str, plus_is_space: bool) -> String {
-    let bytes = input.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&byte) = bytes.get(i) {
-        let escaped = (byte == b'%')
-            .then(|| bytes.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|hex| std::str::from_utf8(hex).ok())
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match escaped {
-            Some(decoded) => {
-                out.push(decoded);
-                i += 3;
-            }
-            None => {
-                out.push(if plus_is_space && byte == b'+' { b' ' } else { byte });
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -241,10 +216,13 @@ mod tests {
     }
 
     #[test]
-    fn percent_decoding_never_panics_on_odd_input() {
-        for input in ["%", "%f", "%ff%fe", "é%", "%é1", "+"] {
-            let _ = percent_decode(input, true);
-        }
-        assert_eq!(percent_decode("%E5%BC%A0", false), "张");
+    fn odd_escapes_in_a_query_are_kept_or_replaced_never_fatal() {
+        let mut fields = Fields::from_query("a=%&b=%f&c=%ff%fe&d=%E5%BC%A0&e=+");
+        let mut take = |name| fields.optional(name, |s| Ok(s.to_owned())).unwrap();
+        assert_eq!(take("a"), "%");
+        assert_eq!(take("b"), "%f");
+        assert_eq!(take("c"), "\u{fffd}\u{fffd}");
+        assert_eq!(take("d"), "张");
+        assert_eq!(take("e"), " ");
     }
 }

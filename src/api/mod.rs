@@ -4,6 +4,7 @@
 pub mod appointments;
 pub mod auth;
 pub mod cors;
+pub mod error;
 pub mod http;
 pub mod input;
 pub mod patients;
@@ -15,14 +16,15 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::domain::db::Database;
+use crate::domain::error::Error as DomainError;
 use crate::domain::health;
 use crate::domain::page::{self, DEFAULT_LIMIT};
 use crate::domain::revision::Revision;
 use crate::domain::signed_in::SignedIn;
 use crate::domain::stats::GroupBy;
 use crate::domain::token::{self, KeyError, SigningKey};
-use crate::error::Error;
 use crate::i18n;
+use error::Error;
 pub use http::{Request, Response};
 use input::Fields;
 use routes::{Miss, Route};
@@ -110,7 +112,7 @@ async fn dispatch(
             let answer = protected_route(protected, request, &db, now).await;
             // An answer given without reaching the database (bad input) is only given to an
             // account that may still act.
-            if !matches!(answer, Err(Error::Unauthenticated(_))) {
+            if !matches!(answer, Err(Error::Domain(DomainError::Unauthenticated(_)))) {
                 db.confirm().await?;
             }
             answer
@@ -140,7 +142,7 @@ async fn protected_route(
         Route::ListDepartments => stats::named(GroupBy::Department, request, db, now).await,
         Route::MissedStatistics => stats::missed(request, db, now).await,
         Route::Health | Route::Live | Route::CreateToken => {
-            Err(Error::Internal(format!("{route:?} is not a protected route")))
+            Err(Error::internal(format!("{route:?} is not a protected route")))
         }
     }
 }
@@ -164,7 +166,7 @@ fn list_params(query: &mut Fields) -> (u32, Option<String>) {
 
 /// A JSON answer, serialised straight from the value.
 fn json(status: u16, body: &impl Serialize) -> Result<Response, Error> {
-    Response::json(status, body).map_err(|e| Error::Internal(format!("could not serialise the answer: {e}")))
+    Response::json(status, body).map_err(|e| Error::internal(format!("could not serialise the answer: {e}")))
 }
 
 fn ok(resource: &impl Serialize) -> Result<Response, Error> {

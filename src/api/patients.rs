@@ -2,6 +2,7 @@
 
 use time::{Duration, OffsetDateTime};
 
+use super::error::Error;
 use super::input::{Fields, JSON, MERGE_PATCH};
 use super::{created, list_params, ok, ok_with_etag, Request, Response};
 use crate::domain::db::Database;
@@ -11,7 +12,6 @@ use crate::domain::person_name::PersonName;
 use crate::domain::postcode::Postcode;
 use crate::domain::revision::Precondition;
 use crate::domain::timestamp::DateOfBirth;
-use crate::error::Error;
 
 /// Server-set fields a client may send back unchanged; they are ignored.
 const SERVER_SET: &[&str] = &["created_at", "updated_at"];
@@ -37,7 +37,7 @@ pub async fn create(request: &Request, db: &impl Database, now: OffsetDateTime) 
     let (Some(nhs_number), Some(name), Some(date_of_birth), Some(postcode)) =
         (nhs_number, name, date_of_birth, postcode)
     else {
-        return Err(Error::Internal("validated patient fields missing".into()));
+        return Err(Error::internal("validated patient fields missing"));
     };
     let patient =
         patient::create(db, &NewPatient { nhs_number, name, date_of_birth, postcode }, now.unix_timestamp()).await?;

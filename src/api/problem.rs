@@ -2,9 +2,12 @@
 
 use serde_json::json;
 
+use super::error::Error;
 use super::http::Response;
+use crate::domain::auth::AuthFailure;
+use crate::domain::error::Error as DomainError;
+use crate::domain::invalid::FieldError;
 use crate::domain::status::Status;
-use crate::error::{AuthFailure, Error, FieldError};
 use crate::i18n::{self, Arg, Args, Lang};
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
@@ -29,20 +32,29 @@ pub fn render(error: &Error, lang: Lang) -> Response {
         Error::PayloadTooLarge { limit } => (413, "payload-too-large", vec![("limit", (*limit).into())]),
         Error::UnsupportedMediaType { expected } => (415, "unsupported-media-type", vec![("expected", text(expected))]),
         Error::Validation(errors) => (422, "validation-failed", vec![("count", errors.len().into())]),
-        Error::PatientNotFound { nhs_number } => (404, "patient-not-found", vec![("nhs_number", text(nhs_number))]),
-        Error::AppointmentNotFound { id } => (404, "appointment-not-found", vec![("id", text(id))]),
-        Error::PatientExists { nhs_number } => (409, "patient-exists", vec![("nhs_number", text(nhs_number))]),
-        Error::AppointmentExists { id } => (409, "appointment-exists", vec![("id", text(id))]),
-        Error::AppointmentFinal(status) => (409, final_code(*status), vec![]),
-        Error::StatusChangeNotAllowed { to } => (409, "status-change-not-allowed", vec![("to", text(to.as_str()))]),
-        Error::PreconditionFailed => (412, "precondition-failed", vec![]),
-        Error::Unauthenticated(failure) => (401, auth_code(*failure), vec![]),
-        Error::AccountLocked { retry_after } => {
-            (429, "account-locked", vec![("minutes", ((*retry_after + 59) / 60).into())])
-        }
         Error::AuthNotConfigured(_) => (500, "auth-not-configured", vec![]),
-        Error::DatabaseUnavailable(_) => (503, "database-unavailable", vec![]),
-        Error::Internal(_) => (500, "internal-error", vec![]),
+        Error::Domain(refused) => match refused {
+            DomainError::Invalid(errors) => (422, "validation-failed", vec![("count", errors.len().into())]),
+            DomainError::PatientNotFound { nhs_number } => {
+                (404, "patient-not-found", vec![("nhs_number", text(nhs_number))])
+            }
+            DomainError::AppointmentNotFound { id } => (404, "appointment-not-found", vec![("id", text(id))]),
+            DomainError::PatientExists { nhs_number } => {
+                (409, "patient-exists", vec![("nhs_number", text(nhs_number))])
+            }
+            DomainError::AppointmentExists { id } => (409, "appointment-exists", vec![("id", text(id))]),
+            DomainError::AppointmentFinal(status) => (409, final_code(*status), vec![]),
+            DomainError::StatusChangeNotAllowed { to } => {
+                (409, "status-change-not-allowed", vec![("to", text(to.as_str()))])
+            }
+            DomainError::PreconditionFailed => (412, "precondition-failed", vec![]),
+            DomainError::Unauthenticated(failure) => (401, auth_code(*failure), vec![]),
+            DomainError::AccountLocked { retry_after } => {
+                (429, "account-locked", vec![("minutes", ((*retry_after + 59) / 60).into())])
+            }
+            DomainError::DatabaseUnavailable(_) => (503, "database-unavailable", vec![]),
+            DomainError::Internal(_) => (500, "internal-error", vec![]),
+        },
     };
     let mut body = json!({
         "type": type_uri(code),
@@ -51,29 +63,29 @@ pub fn render(error: &Error, lang: Lang) -> Response {
         "detail": i18n::message(lang, code, None, &args),
         "code": code,
     });
-    if let Error::Validation(errors) = error {
+    if let Error::Validation(errors) | Error::Domain(DomainError::Invalid(errors)) = error {
         body["errors"] = errors.iter().map(|e| field_error(e, lang)).collect();
     }
     // A `serde_json::Value` always serialises (its keys are strings and its numbers finite).
     let mut response = Response::with_body(status, CONTENT_TYPE, serde_json::to_vec(&body).unwrap_or_default())
         .header("content-language", lang.tag())
         .header("vary", "Accept-Language");
-    if let Error::MethodNotAllowed { allow, .. } = error {
-        response = response.header("allow", allow.join(", "));
-    }
-    if let Error::Unauthenticated(failure) = error {
-        // RFC 6750: say it is a Bearer realm, and whether the token itself was the problem.
-        let challenge = match failure {
-            AuthFailure::TokenInvalid | AuthFailure::TokenExpired => "Bearer error=\"invalid_token\"",
-            AuthFailure::TokenMissing | AuthFailure::InvalidCredentials => "Bearer",
-        };
-        response = response.header("www-authenticate", challenge);
-    }
-    if let Error::AccountLocked { retry_after } = error {
-        response = response.header("retry-after", retry_after.to_string());
-    }
-    if let Error::DatabaseUnavailable(cause) | Error::Internal(cause) | Error::AuthNotConfigured(cause) = error {
-        response.log = Some(format!("{code}: {cause}"));
+    match error {
+        Error::MethodNotAllowed { allow, .. } => response = response.header("allow", allow.join(", ")),
+        Error::Domain(DomainError::Unauthenticated(failure)) => {
+            // RFC 6750: say it is a Bearer realm, and whether the token itself was the problem.
+            let challenge = match failure {
+                AuthFailure::TokenInvalid | AuthFailure::TokenExpired => "Bearer error=\"invalid_token\"",
+                AuthFailure::TokenMissing | AuthFailure::InvalidCredentials => "Bearer",
+            };
+            response = response.header("www-authenticate", challenge);
+        }
+        Error::Domain(DomainError::AccountLocked { retry_after }) => {
+            response = response.header("retry-after", retry_after.to_string());
+        }
+        Error::Domain(DomainError::DatabaseUnavailable(cause) | DomainError::Internal(cause))
+        | Error::AuthNotConfigured(cause) => response.log = Some(format!("{code}: {cause}")),
+        _ => {}
     }
     response
 }
@@ -139,7 +151,7 @@ mod tests {
 
     #[test]
     fn internal_errors_are_logged_but_never_shown() {
-        let response = render(&Error::Internal("secret stack trace".into()), Lang::default());
+        let response = render(&Error::internal("secret stack trace"), Lang::default());
         assert_eq!(response.status, 500);
         assert!(!String::from_utf8_lossy(&response.body).contains("secret"));
         assert!(response.log.unwrap().contains("secret stack trace"));

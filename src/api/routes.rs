@@ -1,8 +1,6 @@
 //! Every route PANDA serves, in one table. The OpenAPI test walks this table, so a route cannot
 //! exist without being documented.
 
-use super::input::percent_decode;
-
 /// What a request asks for, with its path parameters (percent-decoded) already extracted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
@@ -106,7 +104,9 @@ fn match_template(template: &str, path: &str) -> Option<Vec<String>> {
     loop {
         match (t.next(), p.next()) {
             (None, None) => return Some(params),
-            (Some(ts), Some(ps)) if ts.starts_with('{') && !ps.is_empty() => params.push(percent_decode(ps, false)),
+            (Some(ts), Some(ps)) if ts.starts_with('{') && !ps.is_empty() => {
+                params.push(percent_encoding::percent_decode_str(ps).decode_utf8_lossy().into_owned())
+            }
             (Some(ts), Some(ps)) if ts == ps => {}
             _ => return None,
         }

@@ -2,13 +2,13 @@
 
 use time::OffsetDateTime;
 
+use super::error::Error;
 use super::input::Fields;
 use super::{list_params, ok, Request, Response};
 use crate::domain::db::Database;
 use crate::domain::invalid::Invalid;
 use crate::domain::person_name::FreeText;
 use crate::domain::stats::{self, GroupBy, MissedQuery, Period};
-use crate::error::Error;
 
 pub async fn missed(request: &Request, db: &impl Database, now: OffsetDateTime) -> Result<Response, Error> {
     let mut query = Fields::from_query(&request.query);
@@ -29,7 +29,7 @@ pub async fn missed(request: &Request, db: &impl Database, now: OffsetDateTime) 
     }
     query.finish()?;
     let (Some(group_by), Some(period)) = (group_by, period) else {
-        return Err(Error::Internal("validated statistics parameters missing".into()));
+        return Err(Error::internal("validated statistics parameters missing"));
     };
     let rows = stats::missed(db, group_by, period, &filter, now.unix_timestamp()).await?;
     ok(&Items { items: rows })

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use super::appointment_id::AppointmentId;
 use super::db::{read_one, Database, DbError, Results, Rows, Statement, Value};
 use super::duration::{AppointmentDuration, MAX_MINUTES};
-use super::invalid::Invalid;
+use super::error::Error;
+use super::invalid::{FieldError, Invalid};
 use super::nhs_number::NhsNumber;
 use super::page::{encode_cursor, Page};
 use super::patient;
@@ -17,7 +18,6 @@ use super::postcode::Postcode;
 use super::revision::{Precondition, Revision};
 use super::status::{effective_status_condition, effective_status_sql, Refusal, Status, ENDS_AT};
 use super::timestamp::Timestamp;
-use crate::error::{Error, FieldError};
 
 /// An appointment as stored and returned, with its effective status.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -223,7 +223,7 @@ pub async fn create(db: &impl Database, new: &NewAppointment, now: i64) -> Resul
             })
         }
         Err(DbError::UniqueViolation(_)) => Err(Error::AppointmentExists { id: new.id.as_str().to_owned() }),
-        Err(DbError::ForeignKeyViolation(_)) => Err(Error::Validation(vec![FieldError::new(
+        Err(DbError::ForeignKeyViolation(_)) => Err(Error::Invalid(vec![FieldError::new(
             "patient",
             Invalid::new("patient-unknown").with("nhs_number", new.patient.as_str()),
         )])),
@@ -419,12 +419,7 @@ pub async fn update(
             None => Ok(current),
         };
     }
-    let (version, created_at) = match precondition {
-        Precondition::None | Precondition::Exists => (Value::Null, Value::Null),
-        Precondition::Revision(Some(r)) => (r.version.into(), r.created_at.into()),
-        // A tag that can never match: no row has version -1.
-        Precondition::Revision(None) => ((-1_i64).into(), (-1_i64).into()),
-    };
+    let (version, created_at) = precondition.sql_params();
     let applies: Vec<Value> = vec![
         now.into(),
         id.as_str().into(),

@@ -2,10 +2,23 @@
 //! may act (see `signed_in`) may do everything.
 
 use super::db::Database;
+use super::error::Error;
 use super::password;
 use super::token::{self, Refused, SigningKey};
 use super::user;
-use crate::error::{AuthFailure, Error};
+
+/// Why a request could not be tied to a signed-in user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthFailure {
+    /// No `Authorization: Bearer ...` header.
+    TokenMissing,
+    /// Malformed, wrongly signed, for another audience, or its account is gone or disabled.
+    TokenInvalid,
+    /// Valid once, but past its `exp`: sign in again.
+    TokenExpired,
+    /// Login with a wrong username or password (never says which).
+    InvalidCredentials,
+}
 
 /// What a successful login hands back.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -34,7 +47,7 @@ pub async fn login(
     let Some(account) = stored else {
         return Err(Error::Unauthenticated(AuthFailure::InvalidCredentials));
     };
-    if !matches || account.is_disabled() {
+    if !matches || account.disabled {
         if let Some(until) = user::record_failure(db, account.id, now).await? {
             if until > now {
                 return Err(Error::AccountLocked { retry_after: until - now });

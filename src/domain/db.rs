@@ -110,16 +110,21 @@ impl Rows {
 
 /// Why the database refused or failed a statement. Constraint violations are told apart because
 /// they are the client's doing (a duplicate id, an unknown patient), not the server's.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DbError {
+    #[error("unique constraint violated: {0}")]
     UniqueViolation(String),
+    #[error("foreign key constraint violated: {0}")]
     ForeignKeyViolation(String),
     /// The account guard (`migrations/0005_account_guard.sql`) stopped a write: the signed-in
     /// account is disabled, removed, or has changed its password since the token was issued.
+    #[error("the account guard refused the write")]
     AccountNotActive,
     /// The database could not be reached or failed for a reason of its own.
+    #[error("database unavailable: {0}")]
     Unavailable(String),
     /// A row did not have the shape the domain expected: a bug, never the client's fault.
+    #[error("unexpected row shape: {0}")]
     Decode(String),
 }
 
@@ -142,18 +147,6 @@ impl DbError {
     }
 }
 
-impl std::fmt::Display for DbError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DbError::UniqueViolation(m) => write!(f, "unique constraint violated: {m}"),
-            DbError::ForeignKeyViolation(m) => write!(f, "foreign key constraint violated: {m}"),
-            DbError::AccountNotActive => write!(f, "the account guard refused the write"),
-            DbError::Unavailable(m) => write!(f, "database unavailable: {m}"),
-            DbError::Decode(m) => write!(f, "unexpected row shape: {m}"),
-        }
-    }
-}
-
 // Workers run one request at a time per isolate on a single thread, so the futures need not be
 // `Send`; the lint's advice does not apply here.
 #[allow(async_fn_in_trait)]
@@ -165,6 +158,15 @@ pub trait Database {
     /// Runs statements that write, as one atomic unit in one round trip: all of them take effect
     /// or none does. Returns each statement's rows (empty without `RETURNING`), in order.
     async fn write(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError>;
+}
+
+/// SQLite has no booleans: a flag column holds 0 or 1 (the schema's CHECK says which).
+pub fn sql_bool<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    match <i64 as serde::Deserialize>::deserialize(deserializer)? {
+        0 => Ok(false),
+        1 => Ok(true),
+        other => Err(serde::de::Error::custom(format!("{other} is not a flag (0 or 1)"))),
+    }
 }
 
 /// Runs one reading statement and returns its rows.

@@ -23,3 +23,16 @@ impl Invalid {
         self
     }
 }
+
+/// One refused value, named by the field (or query parameter) it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub invalid: Invalid,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, invalid: Invalid) -> Self {
+        Self { field: field.into(), invalid }
+    }
+}

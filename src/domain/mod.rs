@@ -6,6 +6,7 @@ pub mod appointment_id;
 pub mod auth;
 pub mod db;
 pub mod duration;
+pub mod error;
 pub mod health;
 pub mod invalid;
 pub mod nhs_number;

@@ -42,21 +42,14 @@ fn hasher() -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HashError {
+    #[error("the password is longer than {MAX_PASSWORD_BYTES} bytes")]
     TooLong,
+    #[error("no random salt available: {0}")]
     NoRandomness(String),
+    #[error("argon2 failed: {0}")]
     Argon2(String),
-}
-
-impl std::fmt::Display for HashError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            HashError::TooLong => write!(f, "the password is longer than {MAX_PASSWORD_BYTES} bytes"),
-            HashError::NoRandomness(e) => write!(f, "no random salt available: {e}"),
-            HashError::Argon2(e) => write!(f, "argon2 failed: {e}"),
-        }
-    }
 }
 
 /// Hashes `password` with a fresh random 16-byte salt.

@@ -2,14 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::db::{read_one, write_one, Database, DbError, Results, Rows, Statement, Value};
+use super::db::{read_one, write_one, Database, DbError, Results, Rows, Statement};
+use super::error::Error;
 use super::nhs_number::NhsNumber;
 use super::page::{encode_cursor, Page};
 use super::person_name::PersonName;
 use super::postcode::Postcode;
 use super::revision::{Precondition, Revision};
 use super::timestamp::{DateOfBirth, Timestamp};
-use crate::error::Error;
 
 /// A patient as stored and returned.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -154,12 +154,7 @@ pub async fn update(
         let current = get(db, nhs_number).await?;
         return if precondition.allows(current.revision) { Ok(current) } else { Err(Error::PreconditionFailed) };
     }
-    let (version, created_at) = match precondition {
-        Precondition::None | Precondition::Exists => (Value::Null, Value::Null),
-        Precondition::Revision(Some(r)) => (r.version.into(), r.created_at.into()),
-        // A tag that can never match: no row has version -1.
-        Precondition::Revision(None) => ((-1_i64).into(), (-1_i64).into()),
-    };
+    let (version, created_at) = precondition.sql_params();
     let statement = Statement::new(format!(
         "UPDATE patients
             SET name = coalesce(?2, name),

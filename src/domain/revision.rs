@@ -3,6 +3,8 @@
 //! `version` counts the record's writes; `created_at` tells a record apart from an earlier one
 //! that had the same key and was deleted, so an old ETag never matches a re-created record.
 
+use super::db::Value;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Revision {
     pub version: i64,
@@ -31,9 +33,11 @@ pub enum Precondition {
     None,
     /// `If-Match: *`: the record must exist.
     Exists,
-    /// `If-Match: "<etag>"`: the record must be exactly this revision. `None` for a tag that can
-    /// never match (weak, malformed, or not ours).
-    Revision(Option<Revision>),
+    /// `If-Match: "<etag>"`: the record must be exactly this revision.
+    Revision(Revision),
+    /// `If-Match` with a tag that can never match (weak, malformed, or not ours): every
+    /// conditional write is refused.
+    Unmatchable,
 }
 
 impl Precondition {
@@ -42,14 +46,28 @@ impl Precondition {
         match header.map(str::trim) {
             None => Precondition::None,
             Some("*") => Precondition::Exists,
-            Some(list) => Precondition::Revision(list.split(',').next().and_then(Revision::from_etag)),
+            Some(list) => match list.split(',').next().and_then(Revision::from_etag) {
+                Some(revision) => Precondition::Revision(revision),
+                None => Precondition::Unmatchable,
+            },
         }
     }
 
     pub fn allows(self, current: Revision) -> bool {
         match self {
             Precondition::None | Precondition::Exists => true,
-            Precondition::Revision(expected) => expected == Some(current),
+            Precondition::Revision(expected) => expected == current,
+            Precondition::Unmatchable => false,
+        }
+    }
+
+    /// The `(version, created_at)` a conditional write binds: NULLs when any revision will do, and
+    /// -1 for a tag that can never match, since no row has version -1.
+    pub fn sql_params(self) -> (Value, Value) {
+        match self {
+            Precondition::None | Precondition::Exists => (Value::Null, Value::Null),
+            Precondition::Revision(r) => (r.version.into(), r.created_at.into()),
+            Precondition::Unmatchable => ((-1_i64).into(), (-1_i64).into()),
         }
     }
 }

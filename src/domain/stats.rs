@@ -6,11 +6,11 @@ use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime, Time};
 
 use super::db::{read_one, Database, Statement};
+use super::error::Error;
 use super::invalid::Invalid;
 use super::page::{encode_cursor, Page};
 use super::person_name::FreeText;
 use super::status::{effective_status_condition, Status, ENDS_AT};
-use crate::error::Error;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupBy {

@@ -19,21 +19,12 @@ const LEEWAY_SECONDS: i64 = 30;
 /// weak secret can never sign or accept a token: the caller has to fail closed.
 pub struct SigningKey(Hs256Key);
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KeyError {
+    #[error("JWT_SECRET is not set")]
     Missing,
+    #[error("JWT_SECRET is {bytes} bytes long; at least {MIN_SECRET_BYTES} are required")]
     TooShort { bytes: usize },
-}
-
-impl std::fmt::Display for KeyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            KeyError::Missing => write!(f, "JWT_SECRET is not set"),
-            KeyError::TooShort { bytes } => {
-                write!(f, "JWT_SECRET is {bytes} bytes long; at least {MIN_SECRET_BYTES} are required")
-            }
-        }
-    }
 }
 
 impl SigningKey {

@@ -18,14 +18,11 @@ pub struct StoredUser {
     pub credentials_changed_at: i64,
     pub failed_attempts: i64,
     pub locked_until: Option<i64>,
-    pub disabled: i64,
+    #[serde(deserialize_with = "super::db::sql_bool")]
+    pub disabled: bool,
 }
 
 impl StoredUser {
-    pub fn is_disabled(&self) -> bool {
-        self.disabled != 0
-    }
-
     /// Seconds until the lock ends, if the account is locked at `now`.
     pub fn locked_for(&self, now: i64) -> Option<i64> {
         self.locked_until.filter(|until| *until > now).map(|until| until - now)
@@ -164,7 +161,7 @@ mod tests {
             credentials_changed_at: 0,
             failed_attempts: 5,
             locked_until: Some(100),
-            disabled: 0,
+            disabled: false,
         };
         assert_eq!(user.locked_for(40), Some(60));
         assert_eq!(user.locked_for(100), None);
