@@ -33,12 +33,8 @@ pub async fn create(request: &Request, db: &impl Database, now: OffsetDateTime) 
     let department = body.required("department", FreeText::parse);
     let postcode = body.required("postcode", Postcode::parse);
     body.server_set(SERVER_SET);
-    body.finish()?;
-    let (Some(patient), Some(time), Some(duration), Some(clinician), Some(department), Some(postcode)) =
-        (patient, time, duration, clinician, department, postcode)
-    else {
-        return Err(Error::internal("validated appointment fields missing"));
-    };
+    let (patient, time, duration, clinician, department, postcode) =
+        body.finish_with((patient, time, duration, clinician, department, postcode))?;
     let id = match id {
         Some(id) => id,
         None => AppointmentId::new_v4().map_err(|e| Error::internal(format!("no randomness for an id: {e}")))?,

@@ -32,10 +32,7 @@ pub async fn create_token(
     let mut body = Fields::from_json_body(request, &[JSON])?;
     let username = body.required("username", |s| Ok(s.to_owned()));
     let password = body.required("password", |s| Ok(s.to_owned()));
-    body.finish()?;
-    let (Some(username), Some(password)) = (username, password) else {
-        return Err(Error::internal("validated credentials missing"));
-    };
+    let (username, password) = body.finish_with((username, password))?;
     let issued = auth::login(db, key, &username, &password, now.unix_timestamp(), settings.token_lifetime).await?;
     Ok(super::ok(&issued)?.header("cache-control", "no-store"))
 }

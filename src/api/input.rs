@@ -11,6 +11,36 @@ use crate::domain::invalid::Invalid;
 pub const JSON: &str = "application/json";
 pub const MERGE_PATCH: &str = "application/merge-patch+json";
 
+/// The results of reading required fields (a tuple of `Option`s), which are the values only when
+/// every one of them was read.
+pub trait Required {
+    type Values;
+    fn values(self) -> Option<Self::Values>;
+}
+
+impl Required for () {
+    type Values = ();
+    fn values(self) -> Option<()> {
+        Some(())
+    }
+}
+
+macro_rules! required_tuple {
+    ($($name:ident),+) => {
+        impl<$($name),+> Required for ($(Option<$name>,)+) {
+            type Values = ($($name,)+);
+            #[allow(non_snake_case)]
+            fn values(self) -> Option<Self::Values> {
+                let ($($name,)+) = self;
+                Some(($($name?,)+))
+            }
+        }
+    };
+}
+required_tuple!(A, B);
+required_tuple!(A, B, C, D);
+required_tuple!(A, B, C, D, E, F);
+
 /// Named input values, taken out one at a time; whatever is left at the end is unknown.
 pub struct Fields {
     values: Map<String, Value>,
@@ -98,15 +128,22 @@ impl Fields {
     }
 
     /// Ends reading: every field not taken is unknown; any problem makes the whole input a 422.
-    pub fn finish(mut self) -> Result<(), Error> {
+    pub fn finish(self) -> Result<(), Error> {
+        self.finish_with(())
+    }
+
+    /// Ends reading, like [`Fields::finish`], and hands back the values of the required fields
+    /// read before: `let (a, b) = fields.finish_with((a, b))?`. A required field is missing only
+    /// when reading it recorded a problem, so whenever they are all there and nothing else is wrong,
+    /// the values come out as they are, and otherwise the 422 lists every problem.
+    pub fn finish_with<R: Required>(mut self, required: R) -> Result<R::Values, Error> {
         let unknown: Vec<String> = self.values.keys().cloned().collect();
         for name in unknown {
             self.errors.push(FieldError::new(name, Invalid::new("field-unknown")));
         }
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::Validation(self.errors))
+        match required.values() {
+            Some(values) if self.errors.is_empty() => Ok(values),
+            _ => Err(Error::Validation(self.errors)),
         }
     }
 
@@ -193,6 +230,23 @@ mod tests {
                 ("c".into(), "field-required"),
                 ("extra".into(), "field-unknown"),
             ]
+        );
+    }
+
+    #[test]
+    fn required_values_come_out_of_finishing_only_when_nothing_is_wrong() {
+        let read = |body: &str| {
+            let mut fields = Fields::from_json_body(&post(JSON, body), &[JSON]).unwrap();
+            let a = fields.required("a", |s| Ok(s.to_owned()));
+            let b = fields.required("b", |s| s.parse::<u8>().map_err(|_| Invalid::new("not-a-number")));
+            fields.finish_with((a, b))
+        };
+        assert_eq!(read(r#"{"a": "x", "b": "7"}"#), Ok(("x".to_owned(), 7)));
+        assert_eq!(codes(read(r#"{"a": "x", "b": "seven"}"#).unwrap_err()), vec![("b".into(), "not-a-number")]);
+        assert_eq!(
+            codes(read(r#"{"a": "x", "b": "7", "c": 1}"#).unwrap_err()),
+            vec![("c".into(), "field-unknown")],
+            "all values read, yet something else is wrong"
         );
     }
 

@@ -33,12 +33,7 @@ pub async fn create(request: &Request, db: &impl Database, now: OffsetDateTime) 
     let date_of_birth = body.required("date_of_birth", |s| DateOfBirth::parse(s, latest_today(now)));
     let postcode = body.required("postcode", Postcode::parse);
     body.server_set(SERVER_SET);
-    body.finish()?;
-    let (Some(nhs_number), Some(name), Some(date_of_birth), Some(postcode)) =
-        (nhs_number, name, date_of_birth, postcode)
-    else {
-        return Err(Error::internal("validated patient fields missing"));
-    };
+    let (nhs_number, name, date_of_birth, postcode) = body.finish_with((nhs_number, name, date_of_birth, postcode))?;
     let patient =
         patient::create(db, &NewPatient { nhs_number, name, date_of_birth, postcode }, now.unix_timestamp()).await?;
     let location = format!("/v1/patients/{}", patient.nhs_number);

@@ -15,8 +15,6 @@ pub async fn missed(request: &Request, db: &impl Database, now: OffsetDateTime) 
     let group_by = query.required("group_by", GroupBy::parse);
     let period = query.required("period", Period::parse);
     let filter = MissedQuery {
-        group_by,
-        period,
         from: query.optional("from", stats::parse_day),
         to: query.optional("to", stats::parse_day),
         clinician: query.optional("clinician", FreeText::parse),
@@ -27,10 +25,7 @@ pub async fn missed(request: &Request, db: &impl Database, now: OffsetDateTime) 
             query.refuse::<()>("to", Invalid::new("range-empty"));
         }
     }
-    query.finish()?;
-    let (Some(group_by), Some(period)) = (group_by, period) else {
-        return Err(Error::internal("validated statistics parameters missing"));
-    };
+    let (group_by, period) = query.finish_with((group_by, period))?;
     let rows = stats::missed(db, group_by, period, &filter, now.unix_timestamp()).await?;
     ok(&Items { items: rows })
 }

@@ -74,8 +74,6 @@ pub fn parse_day(input: &str) -> Result<i64, Invalid> {
 
 #[derive(Debug, Clone, Default)]
 pub struct MissedQuery {
-    pub group_by: Option<GroupBy>,
-    pub period: Option<Period>,
     /// Appointments starting at or after this instant (Unix seconds).
     pub from: Option<i64>,
     /// Appointments starting before this instant.
