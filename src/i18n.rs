@@ -1,6 +1,9 @@
 //! Every sentence PANDA sends, looked up by message id in Fluent bundles compiled into the binary.
 //!
 //! Bundles are parsed once per isolate (the first time a message is needed), not per request.
+//!
+//! Accept-Language is negotiated by hand, not with fluent-langneg: its q-value parsing accepts what
+//! RFC 9110 does not, and its matching would pick a language the header excluded with `q=0`.
 
 use std::sync::LazyLock;
 

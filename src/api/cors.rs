@@ -2,6 +2,10 @@
 //!
 //! PANDA authenticates with bearer tokens, never cookies, so it never allows credentials; that
 //! is also what makes `*` safe to offer for development.
+//!
+//! Written by hand, not with the worker crate's `Cors`: that one lives in the shell, where native
+//! tests cannot reach it, and it writes every allowed origin into one `Access-Control-Allow-Origin`
+//! whatever the request's origin, which browsers refuse when there is more than one.
 
 use super::http::{Request, Response};
 

@@ -108,6 +108,8 @@ async fn dispatch(
         Route::Live => Ok(json(200, &Status { status: "ok", database: None })?.header("cache-control", "no-store")),
         Route::CreateToken => auth::create_token(request, db, now, settings).await,
         protected => {
+            // The signed-in account travels with the database handle: every statement checks it,
+            // and `db.acting()` says who is acting.
             let db = SignedIn::new(db, auth::claim(request, settings, now)?);
             let answer = protected_route(protected, request, &db, now).await;
             // An answer given without reaching the database (bad input) is only given to an
@@ -120,11 +122,12 @@ async fn dispatch(
     }
 }
 
-/// The routes for signed-in staff. `db` checks the account with every call (see `signed_in`).
-async fn protected_route(
+/// The routes for signed-in staff. `db` checks the account with every call (see `signed_in`) and
+/// knows who is acting.
+async fn protected_route<D: Database>(
     route: Route,
     request: &Request,
-    db: &impl Database,
+    db: &SignedIn<'_, D>,
     now: OffsetDateTime,
 ) -> Result<Response, Error> {
     match route {

@@ -1,4 +1,7 @@
 //! Appointment identifiers: UUIDs, stored and returned in lowercase hyphenated form.
+//!
+//! By hand, not with the `uuid` crate: PANDA needs only the hyphenated form checked and v4 made,
+//! and `uuid` would also take braces, URNs and the simple form, which the API refuses.
 
 use serde::Serialize;
 

@@ -46,7 +46,8 @@ impl<'a, D: Database> SignedIn<'a, D> {
         Self { db, claim, checked: Cell::new(false) }
     }
 
-    pub fn claim(&self) -> Claim {
+    /// Who is acting: the account the token names (checked by every call made through `self`).
+    pub fn acting(&self) -> Claim {
         self.claim
     }
 

@@ -1,5 +1,9 @@
 //! Points in time (appointment start times) and calendar dates (dates of birth).
 //!
+//! Parsing is `time`'s RFC 3339, checked further by hand: a missing offset gets a code of its own,
+//! and instants that could be written but never read back from storage are refused. The text is
+//! written back by hand, digit by digit, because `format!` cost more than the rest of a list row.
+//!
 //! A [`Timestamp`] is an RFC 3339 instant with an explicit UTC offset. The offset the client
 //! gave is kept, so `2025-06-04T16:30:00+01:00` comes back exactly as it went in. A timestamp
 //! without an offset is refused with its own code, because guessing a zone for a hospital
