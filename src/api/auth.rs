@@ -34,5 +34,5 @@ pub async fn create_token(
     let password = body.required("password", |s| Ok(s.to_owned()));
     let (username, password) = body.finish_with((username, password))?;
     let issued = auth::login(db, key, &username, &password, now.unix_timestamp(), settings.token_lifetime).await?;
-    Ok(super::ok(&issued)?.header("cache-control", "no-store"))
+    super::ok(&issued)
 }

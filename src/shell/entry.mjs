@@ -36,7 +36,7 @@ const TEXT = 'text/plain; charset=utf-8';
 
 const docs = (body, type) => [body, { ...DOCS_HEADERS, 'content-type': type }];
 const FILES = new Map([
-  ['/openapi.json', [openapi, { 'content-type': 'application/json' }]],
+  ['/openapi.json', [openapi, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' }]],
   ['/docs/', docs(indexHtml, 'text/html; charset=utf-8')],
   ['/docs/panda-docs.css', docs(pandaCss, 'text/css; charset=utf-8')],
   ['/docs/panda-docs.js', docs(pandaJs, 'text/javascript; charset=utf-8')],

@@ -147,6 +147,17 @@ test('the OpenAPI document is served', async () => {
   const response = await worker.request('/openapi.json');
   assert.equal(response.status, 200);
   assert.equal(response.body.openapi, '3.1.0');
+  assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+});
+
+test('patient data is never kept by a cache, sniffed or framed', async () => {
+  for (const path of [`/v1/patients/${patients[0].nhs_number}`, '/v1/patients/0000000000', '/v1/patients?limit=1']) {
+    const response = await worker.request(path);
+    assert.equal(response.headers.get('cache-control'), 'no-store', path);
+    assert.equal(response.headers.get('x-content-type-options'), 'nosniff', path);
+    assert.equal(response.headers.get('x-frame-options'), 'DENY', path);
+    assert.match(response.headers.get('content-security-policy'), /frame-ancestors 'none'/, path);
+  }
 });
 
 test('missed-appointment statistics over HTTP, their 422s, and cancelling moving counts', async () => {
