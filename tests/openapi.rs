@@ -433,3 +433,30 @@ fn the_clinician_department_and_statistics_schemas_match_the_answers() {
         assert!(all_items.contains(&(name, own)), "{name}: the schema's example {own} is not among the answers");
     }
 }
+
+/// Field codes of the admin tool (`npm run user:*`), which the API never sends.
+const ADMIN_TOOL_CODES: &[&str] = &["password-too-short", "password-too-long", "username-format"];
+
+/// Every field code the API sends (an English message without a title, in panda.ftl) is in the
+/// document's list of field codes, and the list has no others.
+#[test]
+fn the_field_codes_listed_are_the_field_codes_sent() {
+    let ftl = std::fs::read_to_string(FTL).expect("read panda.ftl");
+    let problems = problem_codes();
+    let mut sent: Vec<String> = ftl
+        .lines()
+        .filter(|line| line.starts_with(|c: char| c.is_ascii_lowercase()) && line.contains(" ="))
+        .filter_map(|line| line.split_once(" =").map(|(id, _)| id.trim().to_owned()))
+        .filter(|id| !problems.contains(id) && !ADMIN_TOOL_CODES.contains(&id.as_str()))
+        .collect();
+    let doc = document();
+    let mut listed: Vec<String> = doc["components"]["schemas"]["FieldError"]["properties"]["code"]["enum"]
+        .as_array()
+        .expect("FieldError.code lists its codes")
+        .iter()
+        .map(|code| code.as_str().unwrap().to_owned())
+        .collect();
+    sent.sort();
+    listed.sort();
+    assert_eq!(listed, sent);
+}

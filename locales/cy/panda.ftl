@@ -77,6 +77,7 @@ field-not-nullable = Ni ellir dileu { $field }; anfonwch werth newydd yn lle nul
 field-read-only = Ni ellir newid { $field }.
 field-unknown = Nid yw { $field } yn hysbys yma.
 parameter-repeated = Cafodd { $field } ei roi fwy nag unwaith.
+member-repeated = Mae { $field } yn ymddangos fwy nag unwaith yn y corff; anfonwch bob aelod unwaith.
 body-not-object = Rhaid i gorff y cais fod yn wrthrych JSON.
 nhs-number-format = Rhaid i { $field } fod yn rhif GIG o 10 digid (caniateir bylchau a chysylltnodau rhwng y digidau).
 nhs-number-checksum = Nid yw { $field } yn rhif GIG dilys: nid yw ei ddigid gwirio yn cyfateb.

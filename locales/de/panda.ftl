@@ -69,6 +69,7 @@ field-not-nullable = { $field } kann nicht entfernt werden; senden Sie statt nul
 field-read-only = { $field } kann nicht geändert werden.
 field-unknown = { $field } ist hier nicht bekannt.
 parameter-repeated = { $field } wurde mehr als einmal angegeben.
+member-repeated = { $field } kommt im Anfragetext mehr als einmal vor; senden Sie jedes Mitglied nur einmal.
 body-not-object = Der Anfragetext muss ein JSON-Objekt sein.
 nhs-number-format = { $field } muss eine NHS-Nummer mit 10 Ziffern sein (Leerzeichen und Bindestriche zwischen den Ziffern sind zulässig).
 nhs-number-checksum = { $field } ist keine gültige NHS-Nummer: Die Prüfziffer stimmt nicht.

@@ -69,6 +69,7 @@ field-not-nullable = { $field } cannot be removed; send a new value instead of n
 field-read-only = { $field } cannot be changed.
 field-unknown = { $field } is not recognised here.
 parameter-repeated = { $field } was given more than once.
+member-repeated = { $field } appears more than once in the body; send each member once.
 body-not-object = The body must be a JSON object.
 nhs-number-format = { $field } must be an NHS number of 10 digits (spaces and hyphens between digits are allowed).
 nhs-number-checksum = { $field } is not a valid NHS number: its check digit does not match.

@@ -69,6 +69,7 @@ field-not-nullable = { $field } no se puede eliminar; envíe un valor nuevo en l
 field-read-only = { $field } no se puede modificar.
 field-unknown = { $field } no se reconoce aquí.
 parameter-repeated = { $field } se ha indicado más de una vez.
+member-repeated = { $field } aparece más de una vez en el cuerpo; envíe cada miembro una sola vez.
 body-not-object = El cuerpo de la solicitud debe ser un objeto JSON.
 nhs-number-format = { $field } debe ser un número del NHS de 10 dígitos (se permiten espacios y guiones entre los dígitos).
 nhs-number-checksum = { $field } no es un número del NHS válido: su dígito de control no coincide.

@@ -69,6 +69,7 @@ field-not-nullable = { $field } ne peut pas être supprimé ; envoyez une nouve
 field-read-only = { $field } ne peut pas être modifié.
 field-unknown = { $field } n'est pas reconnu ici.
 parameter-repeated = { $field } a été fourni plus d'une fois.
+member-repeated = { $field } apparaît plus d'une fois dans le corps ; envoyez chaque membre une seule fois.
 body-not-object = Le corps de la requête doit être un objet JSON.
 nhs-number-format = { $field } doit être un numéro NHS à 10 chiffres (les espaces et les tirets entre les chiffres sont autorisés).
 nhs-number-checksum = { $field } n'est pas un numéro NHS valide : son chiffre de contrôle ne correspond pas.

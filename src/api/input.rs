@@ -41,6 +41,66 @@ required_tuple!(A, B);
 required_tuple!(A, B, C, D);
 required_tuple!(A, B, C, D, E, F);
 
+/// A JSON body as PANDA reads it: an object, noting every member name that appears more than once
+/// (I-JSON, RFC 7493, forbids them: two parsers on the way could each take a different one), or
+/// anything else.
+enum Body {
+    Object { values: Map<String, Value>, repeated: Vec<String> },
+    Other,
+}
+
+impl<'de> serde::Deserialize<'de> for Body {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Body;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Body, A::Error> {
+                let (mut values, mut repeated) = (Map::new(), Vec::new());
+                while let Some((name, value)) = map.next_entry::<String, Value>()? {
+                    if values.contains_key(&name) {
+                        if !repeated.contains(&name) {
+                            repeated.push(name);
+                        }
+                    } else {
+                        values.insert(name, value);
+                    }
+                }
+                Ok(Body::Object { values, repeated })
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Body, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Body::Other)
+            }
+
+            fn visit_bool<E>(self, _: bool) -> Result<Body, E> {
+                Ok(Body::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Body, E> {
+                Ok(Body::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Body, E> {
+                Ok(Body::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Body, E> {
+                Ok(Body::Other)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Body, E> {
+                Ok(Body::Other)
+            }
+            fn visit_unit<E>(self) -> Result<Body, E> {
+                Ok(Body::Other)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
 /// Named input values, taken out one at a time; whatever is left at the end is unknown.
 pub struct Fields {
     values: Map<String, Value>,
@@ -61,11 +121,15 @@ impl Fields {
             return Err(Error::UnsupportedMediaType { expected: accepted.first().copied().unwrap_or(JSON) });
         }
         // serde_json refuses invalid UTF-8 and nesting deeper than 128 levels with an error.
-        let value: Value = serde_json::from_slice(&request.body)
+        let body: Body = serde_json::from_slice(&request.body)
             .map_err(|e| Error::MalformedJson { line: e.line(), column: e.column() })?;
-        match value {
-            Value::Object(values) => Ok(Self { values, errors: Vec::new() }),
-            _ => Err(Error::invalid("(body)", Invalid::new("body-not-object"))),
+        match body {
+            Body::Object { values, repeated } => {
+                let errors =
+                    repeated.into_iter().map(|name| FieldError::new(name, Invalid::new("member-repeated"))).collect();
+                Ok(Self { values, errors })
+            }
+            Body::Other => Err(Error::invalid("(body)", Invalid::new("body-not-object"))),
         }
     }
 
@@ -189,6 +253,26 @@ mod tests {
     fn malformed_json_is_refused_with_its_position() {
         let error = Fields::from_json_body(&post(JSON, "{\n  \"a\": }"), &[JSON]).err().unwrap();
         assert_eq!(error, Error::MalformedJson { line: 2, column: 8 });
+    }
+
+    #[test]
+    fn a_member_given_twice_is_refused_by_name_whatever_else_is_right() {
+        let body = r#"{"nhs_number": "9434765919", "name": "A", "nhs_number": "1373645350", "name": "B", "name": "C"}"#;
+        let mut fields = Fields::from_json_body(&post(JSON, body), &[JSON]).unwrap();
+        assert_eq!(fields.required("nhs_number", |s| Ok(s.to_owned())).as_deref(), Some("9434765919"));
+        fields.required("name", |s| Ok(s.to_owned()));
+        assert_eq!(
+            codes(fields.finish().unwrap_err()),
+            vec![("nhs_number".into(), "member-repeated"), ("name".into(), "member-repeated")]
+        );
+    }
+
+    #[test]
+    fn bodies_that_are_not_objects_are_refused_whatever_they_are() {
+        for body in ["[1, {\"a\": 1}]", "\"text\"", "7", "-1", "1.5", "true", "null"] {
+            let error = Fields::from_json_body(&post(JSON, body), &[JSON]).err().unwrap();
+            assert_eq!(error, Error::invalid("(body)", Invalid::new("body-not-object")), "{body}");
+        }
     }
 
     #[test]
