@@ -145,9 +145,28 @@ async fn read_body(req: &web_sys::Request, keep: bool, declared_length: Option<u
     }
 }
 
+thread_local! {
+    /// The security headers every answer ends with, made once: copying them is one call into the
+    /// runtime instead of one per header.
+    static SECURITY_HEADERS: Option<web_sys::Headers> = web_sys::Headers::new().ok().filter(|headers| {
+        api::SECURITY_HEADERS.iter().all(|(name, value)| headers.append(name, value).is_ok())
+    });
+}
+
 fn write_response(response: api::Response) -> Result<web_sys::Response, JsValue> {
-    let headers = web_sys::Headers::new()?;
-    for (name, value) in &response.headers {
+    let count = response.headers.len();
+    let constant = api::SECURITY_HEADERS.len();
+    let ends_secured = count >= constant
+        && response.headers[count - constant..]
+            .iter()
+            .zip(api::SECURITY_HEADERS)
+            .all(|((name, value), (expected_name, expected_value))| name == expected_name && value == expected_value);
+    let template = if ends_secured { SECURITY_HEADERS.with(Clone::clone) } else { None };
+    let (headers, own) = match template {
+        Some(template) => (web_sys::Headers::new_with_headers(&template)?, &response.headers[..count - constant]),
+        None => (web_sys::Headers::new()?, &response.headers[..]),
+    };
+    for (name, value) in own {
         headers.append(name, value)?;
     }
     let init = web_sys::ResponseInit::new();
