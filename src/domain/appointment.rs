@@ -344,7 +344,7 @@ pub async fn list_for_patient(
         db.read(vec![patient::exists_statement(patient), list_statement(&filter, after, limit, now)]).await?,
     );
     if results.take(0)?.is_empty()? {
-        return Err(Error::PatientNotFound { nhs_number: patient.as_str().to_owned() });
+        return Err(patient::not_found(patient));
     }
     page(&results.take(1)?, limit)
 }

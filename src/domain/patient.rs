@@ -106,7 +106,7 @@ pub async fn get(db: &impl Database, nhs_number: &NhsNumber) -> Result<Patient, 
     one(&read_one(db, get_statement(nhs_number)).await?)?.ok_or_else(|| not_found(nhs_number))
 }
 
-fn not_found(nhs_number: &NhsNumber) -> Error {
+pub fn not_found(nhs_number: &NhsNumber) -> Error {
     Error::PatientNotFound { nhs_number: nhs_number.as_str().to_owned() }
 }
 

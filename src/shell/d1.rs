@@ -2,9 +2,10 @@
 //!
 //! The worker crate's typed D1 API decodes each row column by column across the JavaScript
 //! boundary; here each statement's rows cross it once, as the JSON text `JSON.stringify` makes of
-//! them, encoded to UTF-8 by the runtime, and the domain decodes that text straight into its records. sqlx-d1 is not used: the
-//! domain already writes its SQL as text with numbered parameters, and what it needs beyond that
-//! (atomic `batch`, affected rows through `RETURNING`) is what sqlx-d1 0.4 does not provide.
+//! them, encoded to UTF-8 by the runtime, and the domain decodes that text straight into its
+//! records. sqlx-d1 is not used: the domain already writes its SQL as text with numbered
+//! parameters, and what it needs beyond that (atomic `batch`, affected rows through `RETURNING`)
+//! is what sqlx-d1 0.4 does not provide.
 
 use worker::js_sys::{self, Array, JsString, Promise, Reflect};
 use worker::wasm_bindgen::prelude::wasm_bindgen;

@@ -6,8 +6,9 @@
 // node_modules/swagger-ui-dist, no CDN) and the OpenAPI document at /openapi.json, assembled into
 // build/static by scripts/build.sh and bundled as Text and Data modules ([[rules]] in
 // wrangler.toml). They are not Workers static assets on purpose: with an [assets] directory every
-// request, the API's too, first passes the asset router, which cost the API a quarter of its
-// throughput under `wrangler dev` (README, "Performance"). Nor are they compiled into the wasm,
+// request, the API's too, first passes the asset router, which cost the DB-free route about a
+// third of its throughput under `wrangler dev` (0.61× the JS reference against 0.94× without it;
+// README, "Performance"). Nor are they compiled into the wasm,
 // which must stay small to start fast.
 import Panda from '../../build/index.js';
 import openapi from '../../build/static/openapi.json';
