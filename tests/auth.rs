@@ -132,7 +132,7 @@ fn a_missing_or_short_secret_fails_closed() {
         api.config.jwt_secret = secret;
         let protected = api.get("/v1/patients");
         assert_eq!((protected.status, protected.code()), (500, "auth-not-configured"));
-        assert!(protected.response.log.as_deref().unwrap().contains("JWT_SECRET"));
+        assert!(protected.response.log.cause.as_deref().unwrap().contains("JWT_SECRET"));
         assert_eq!(login(&api, "alice", "pw").code(), "auth-not-configured", "no token is ever issued");
         assert_eq!(api.get("/health").status, 200, "public routes still answer");
     }

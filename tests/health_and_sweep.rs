@@ -28,7 +28,8 @@ fn health_is_a_503_problem_when_the_database_is_down() {
         block_on(api::handle(&get("/health"), &Unreachable, datetime!(2026-11-26 12:00 UTC), &Default::default()));
     assert_eq!(response.status, 503);
     assert_eq!(response.header_value("content-type"), Some("application/problem+json"));
-    assert!(response.log.is_some(), "the cause must reach the operator's log");
+    assert_eq!(response.header_value("retry-after"), Some("1"));
+    assert_eq!(response.log.cause.as_deref(), Some("connection refused"), "for the operator");
 }
 
 /// `n` appointments for one patient, the first starting at `first_start`, one minute apart, 30 minutes long.

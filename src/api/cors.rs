@@ -10,9 +10,9 @@
 use super::http::{Request, Response};
 
 const ALLOW_METHODS: &str = "GET, POST, PATCH, DELETE";
-const ALLOW_HEADERS: &str = "authorization, content-type, if-match, accept-language";
+const ALLOW_HEADERS: &str = "authorization, content-type, if-match, accept-language, x-request-id";
 /// Response headers the frontend's code may read.
-const EXPOSE_HEADERS: &str = "etag, location, content-language, retry-after, www-authenticate";
+const EXPOSE_HEADERS: &str = "etag, location, content-language, retry-after, www-authenticate, x-request-id";
 const MAX_AGE_SECONDS: &str = "600";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,6 +1,8 @@
 //! Plain request and response values, so handlers run and test without the Workers runtime.
 //! The shell (`src/shell`) converts to and from `worker::Request` / `worker::Response`.
 
+use super::request_log::RequestLog;
+
 /// Bodies larger than this are refused with 413 before they are parsed.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
@@ -14,6 +16,7 @@ pub const READ_HEADERS: &[&str] = &[
     "accept-language",
     "origin",
     "access-control-request-method",
+    "x-request-id",
 ];
 
 /// Whether a route may read the body of a request with this method. For every other method the
@@ -44,8 +47,8 @@ pub struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
-    /// A line for the operator's log (never sent to the client), e.g. the cause of a 500.
-    pub log: Option<String>,
+    /// What the operator's log line says about the request (never sent to the client).
+    pub log: RequestLog,
 }
 
 impl Response {
@@ -55,11 +58,11 @@ impl Response {
     }
 
     pub fn with_body(status: u16, content_type: &str, body: Vec<u8>) -> Self {
-        Self { status, headers: vec![("content-type".into(), content_type.into())], body, log: None }
+        Self { status, headers: vec![("content-type".into(), content_type.into())], body, log: RequestLog::default() }
     }
 
     pub fn empty(status: u16) -> Self {
-        Self { status, headers: Vec::new(), body: Vec::new(), log: None }
+        Self { status, headers: Vec::new(), body: Vec::new(), log: RequestLog::default() }
     }
 
     pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {

@@ -9,6 +9,7 @@ pub mod http;
 pub mod input;
 pub mod patients;
 pub mod problem;
+pub mod request_log;
 pub mod routes;
 pub mod stats;
 
@@ -77,46 +78,65 @@ pub const SECURITY_HEADERS: &[(&str, &str)] = &[
 ];
 
 /// Answers one request. Never panics on any input and never returns a bare 500: every failure
-/// goes through [`problem::render`].
+/// goes through [`problem::render`]. The answer carries the request's id (`X-Request-ID`) and
+/// the operator's log line for it (`Response::log`), which the caller writes out.
 pub async fn handle(request: &Request, db: &impl Database, now: OffsetDateTime, settings: &Settings) -> Response {
-    let mut response = answer(request, db, now, settings).await;
+    let request_id = request_log::request_id(request.header("x-request-id"));
+    let db = request_log::RoundTrips::new(db);
+    let (route, mut response) = answer(request, &db, now, settings, &request_id).await;
+    response.log.request_id = request_id.clone();
+    response.log.method = request_log::method_name(&request.method);
+    response.log.route = route;
+    response.log.status = response.status;
+    response.log.db_round_trips = db.count();
+    response = response.header(request_log::HEADER, request_id);
     for (name, value) in SECURITY_HEADERS {
         response = response.header(name, *value);
     }
     response
 }
 
-async fn answer(request: &Request, db: &impl Database, now: OffsetDateTime, settings: &Settings) -> Response {
+/// The answer, and the template of the route it came from (none for a preflight or a miss).
+async fn answer(
+    request: &Request,
+    db: &impl Database,
+    now: OffsetDateTime,
+    settings: &Settings,
+    request_id: &str,
+) -> (Option<&'static str>, Response) {
     if let Some(preflight) = settings.cors.preflight(request) {
-        return preflight;
+        return (None, preflight);
     }
     // HEAD is GET without the body (RFC 9110 section 9.3.2).
     let head = request.method == "HEAD";
     let method = if head { "GET" } else { request.method.as_str() };
-    let mut response = match dispatch(method, request, db, now, settings).await {
+    let resolved = routes::resolve_with_template(method, &request.path);
+    let template = resolved.as_ref().ok().map(|(template, _)| *template);
+    let outcome = match resolved {
+        Ok((_, route)) => dispatch(route, request, db, now, settings).await,
+        Err(Miss::NotFound) => Err(Error::RouteNotFound { path: request.path.clone() }),
+        Err(Miss::MethodNotAllowed { allow }) => {
+            Err(Error::MethodNotAllowed { path: request.path.clone(), method: request.method.clone(), allow })
+        }
+    };
+    let mut response = match outcome {
         Ok(response) => response,
         // Only a problem is written in words, so only a problem needs a language.
-        Err(error) => problem::render(&error, i18n::negotiate(request.header("accept-language"))),
+        Err(error) => problem::render(&error, i18n::negotiate(request.header("accept-language")), request_id),
     };
     if head {
         response.body.clear();
     }
-    settings.cors.decorate(request, response)
+    (template, settings.cors.decorate(request, response))
 }
 
 async fn dispatch(
-    method: &str,
+    route: Route,
     request: &Request,
     db: &impl Database,
     now: OffsetDateTime,
     settings: &Settings,
 ) -> Result<Response, Error> {
-    let route = routes::resolve(method, &request.path).map_err(|miss| match miss {
-        Miss::NotFound => Error::RouteNotFound { path: request.path.clone() },
-        Miss::MethodNotAllowed { allow } => {
-            Error::MethodNotAllowed { path: request.path.clone(), method: request.method.clone(), allow }
-        }
-    })?;
     match route {
         Route::Health => {
             health::check_database(db).await?;
@@ -163,7 +183,7 @@ async fn protected_route<D: Database>(
         Route::ListDepartments => stats::named(GroupBy::Department, request, db, now).await,
         Route::MissedStatistics => stats::missed(request, db, now).await,
         Route::Health | Route::Live | Route::CreateToken => {
-            Err(Error::internal(format!("{route:?} is not a protected route")))
+            Err(Error::internal("an open route reached the protected routes"))
         }
     }
 }

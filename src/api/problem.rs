@@ -17,7 +17,10 @@ pub fn type_uri(code: &str) -> String {
     format!("urn:panda:problem:{code}")
 }
 
-pub fn render(error: &Error, lang: Lang) -> Response {
+/// The problem for `error`, in `lang`. Its `instance` is the request's id as a URN (RFC 9457: "a URI
+/// reference that identifies the specific occurrence"), the same id as the `X-Request-ID` header
+/// and the log line, so a client can quote it and support can find the line.
+pub fn render(error: &Error, lang: Lang, request_id: &str) -> Response {
     let text = |v: &str| Arg::from(v);
     let (status, code, args): (u16, &str, Args) = match error {
         Error::RouteNotFound { path } => (404, "route-not-found", vec![("path", text(path))]),
@@ -62,6 +65,7 @@ pub fn render(error: &Error, lang: Lang) -> Response {
         "status": status,
         "detail": i18n::message(lang, code, None, &args),
         "code": code,
+        "instance": format!("urn:uuid:{request_id}"),
     });
     if let Error::Validation(errors) | Error::Domain(DomainError::Invalid(errors)) = error {
         body["errors"] = errors.iter().map(|e| field_error(e, lang)).collect();
@@ -83,10 +87,18 @@ pub fn render(error: &Error, lang: Lang) -> Response {
         Error::Domain(DomainError::AccountLocked { retry_after }) => {
             response = response.header("retry-after", retry_after.to_string());
         }
-        Error::Domain(DomainError::DatabaseUnavailable(cause) | DomainError::Internal(cause))
-        | Error::AuthNotConfigured(cause) => response.log = Some(format!("{code}: {cause}")),
+        Error::Domain(DomainError::DatabaseUnavailable(_)) => {
+            // Out of reach, overloaded or restarting: D1 recovers in moments or sheds load.
+            response = response.header("retry-after", "1");
+        }
         _ => {}
     }
+    if let Error::Domain(DomainError::DatabaseUnavailable(cause) | DomainError::Internal(cause))
+    | Error::AuthNotConfigured(cause) = error
+    {
+        response.log.cause = Some(cause.clone());
+    }
+    response.log.problem = Some(code);
     response
 }
 
@@ -124,13 +136,15 @@ fn field_error(error: &FieldError, lang: Lang) -> serde_json::Value {
 mod tests {
     use super::*;
 
+    const ID: &str = "6f9619ff-8b86-4011-b42d-00c04fc964ff";
+
     fn body(response: &Response) -> serde_json::Value {
         serde_json::from_slice(&response.body).unwrap()
     }
 
     #[test]
     fn problems_carry_type_title_status_detail_and_code() {
-        let response = render(&Error::RouteNotFound { path: "/x".into() }, Lang::default());
+        let response = render(&Error::RouteNotFound { path: "/x".into() }, Lang::default(), ID);
         assert_eq!(response.status, 404);
         assert_eq!(response.header_value("content-type"), Some(CONTENT_TYPE));
         let body = body(&response);
@@ -139,21 +153,23 @@ mod tests {
         assert_eq!(body["status"], 404);
         assert_eq!(body["code"], "route-not-found");
         assert!(body["detail"].as_str().unwrap().contains("/x"));
+        assert_eq!(body["instance"], format!("urn:uuid:{ID}"));
     }
 
     #[test]
     fn method_not_allowed_says_what_is_allowed() {
         let error = Error::MethodNotAllowed { path: "/health".into(), method: "POST".into(), allow: vec!["GET"] };
-        let response = render(&error, Lang::default());
+        let response = render(&error, Lang::default(), ID);
         assert_eq!(response.status, 405);
         assert_eq!(response.header_value("allow"), Some("GET"));
     }
 
     #[test]
     fn internal_errors_are_logged_but_never_shown() {
-        let response = render(&Error::internal("secret stack trace"), Lang::default());
+        let response = render(&Error::internal("secret stack trace"), Lang::default(), ID);
         assert_eq!(response.status, 500);
         assert!(!String::from_utf8_lossy(&response.body).contains("secret"));
-        assert!(response.log.unwrap().contains("secret stack trace"));
+        assert_eq!(response.log.cause.as_deref(), Some("secret stack trace"));
+        assert_eq!(response.log.problem, Some("internal-error"));
     }
 }

@@ -80,12 +80,17 @@ pub enum Miss {
 /// Finds the route for `method` and `path`, or says why there is none: no template matches (404), or
 /// some do but not with this method (405, with the methods that would do).
 pub fn resolve(method: &str, path: &str) -> Result<Route, Miss> {
+    resolve_with_template(method, path).map(|(_, route)| route)
+}
+
+/// [`resolve`], with the template that matched: the route's name in the log.
+pub fn resolve_with_template(method: &str, path: &str) -> Result<(&'static str, Route), Miss> {
     let path = if path.len() > 1 { path.trim_end_matches('/') } else { path };
     let mut allow = Vec::new();
     for spec in ROUTES {
         let Some(params) = match_template(spec.template, path) else { continue };
         if spec.method == method {
-            return Ok((spec.route)(params));
+            return Ok((spec.template, (spec.route)(params)));
         }
         allow.push(spec.method);
     }

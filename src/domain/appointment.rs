@@ -6,10 +6,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::appointment_id::AppointmentId;
-use super::db::{read_one, Database, DbError, Results, Rows, Statement, Value};
+use super::db::{read_one, Constraint, Database, Results, Rows, Statement, Value};
 use super::duration::{AppointmentDuration, MAX_MINUTES};
 use super::error::Error;
-use super::invalid::{FieldError, Invalid};
+use super::invalid::Invalid;
 use super::nhs_number::NhsNumber;
 use super::page::{encode_cursor, Page};
 use super::patient;
@@ -191,44 +191,44 @@ pub async fn create(db: &impl Database, new: &NewAppointment, now: i64) -> Resul
         ensure_name("departments", new.department.as_str(), now),
         insert,
     ];
-    match db.write(batch).await {
-        Ok(results) => {
-            #[derive(Deserialize)]
-            struct Inserted {
-                version: i64,
-            }
-            let inserted = Results::new(results)
-                .take(2)?
-                .first::<Inserted>()?
-                .ok_or_else(|| Error::Internal("INSERT returned no row".into()))?;
-            // Everything else is what was just stored; the status is the effective one, by the
-            // Rust twin of the rule every read applies in SQL.
-            let utc = |s| {
-                Timestamp::from_unix_seconds_with_offset(s, 0)
-                    .map_err(|e| Error::Internal(format!("the clock reads a bad time: {}", e.code)))
-            };
-            let ends_at = new.time.unix_seconds() + i64::from(new.duration.minutes()) * 60;
-            Ok(Appointment {
-                id: new.id.as_str().to_owned(),
-                patient: new.patient.as_str().to_owned(),
-                status: new.status.effective(ends_at, now),
-                time: new.time,
-                duration: new.duration,
-                clinician: new.clinician.as_str().to_owned(),
-                department: new.department.as_str().to_owned(),
-                postcode: new.postcode.as_str().to_owned(),
-                created_at: utc(now)?,
-                updated_at: utc(now)?,
-                revision: Revision { version: inserted.version, created_at: now },
-            })
+    let results = db.write(batch).await.map_err(|e| {
+        if e.violates(Constraint::Unique("appointments", "id")) {
+            Error::AppointmentExists { id: new.id.as_str().to_owned() }
+        } else if e.violates(Constraint::ForeignKey) {
+            // The insert's one foreign key is its patient.
+            Error::invalid("patient", Invalid::new("patient-unknown").with("nhs_number", new.patient.as_str()))
+        } else {
+            e.into()
         }
-        Err(DbError::UniqueViolation(_)) => Err(Error::AppointmentExists { id: new.id.as_str().to_owned() }),
-        Err(DbError::ForeignKeyViolation(_)) => Err(Error::Invalid(vec![FieldError::new(
-            "patient",
-            Invalid::new("patient-unknown").with("nhs_number", new.patient.as_str()),
-        )])),
-        Err(e) => Err(e.into()),
+    })?;
+    #[derive(Deserialize)]
+    struct Inserted {
+        version: i64,
     }
+    let inserted = Results::new(results)
+        .take(2)?
+        .first::<Inserted>()?
+        .ok_or_else(|| Error::Internal("INSERT returned no row".into()))?;
+    // Everything else is what was just stored; the status is the effective one, by the Rust twin
+    // of the rule every read applies in SQL.
+    let utc = |s| {
+        Timestamp::from_unix_seconds_with_offset(s, 0)
+            .map_err(|e| Error::Internal(format!("the clock reads a bad time: {}", e.code)))
+    };
+    let ends_at = new.time.unix_seconds() + i64::from(new.duration.minutes()) * 60;
+    Ok(Appointment {
+        id: new.id.as_str().to_owned(),
+        patient: new.patient.as_str().to_owned(),
+        status: new.status.effective(ends_at, now),
+        time: new.time,
+        duration: new.duration,
+        clinician: new.clinician.as_str().to_owned(),
+        department: new.department.as_str().to_owned(),
+        postcode: new.postcode.as_str().to_owned(),
+        created_at: utc(now)?,
+        updated_at: utc(now)?,
+        revision: Revision { version: inserted.version, created_at: now },
+    })
 }
 
 pub async fn get(db: &impl Database, id: &AppointmentId, now: i64) -> Result<Appointment, Error> {

@@ -1,11 +1,10 @@
-//! Appointment identifiers: UUIDs, stored and returned in lowercase hyphenated form.
-//!
-//! By hand, not with the `uuid` crate: PANDA needs only the hyphenated form checked and v4 made,
-//! and `uuid` would also take braces, URNs and the simple form, which the API refuses.
+//! Appointment identifiers: UUIDs, stored and returned in lowercase hyphenated form
+//! (`domain::uuid`).
 
 use serde::Serialize;
 
 use super::invalid::Invalid;
+use super::uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(transparent)]
@@ -14,31 +13,12 @@ pub struct AppointmentId(String);
 impl AppointmentId {
     /// Accepts any UUID in the 8-4-4-4-12 hex form, in either case; the client's data uses v4.
     pub fn parse(input: &str) -> Result<Self, Invalid> {
-        let input = input.trim();
-        let well_formed = input.len() == 36
-            && input.char_indices().all(|(i, c)| match i {
-                8 | 13 | 18 | 23 => c == '-',
-                _ => c.is_ascii_hexdigit(),
-            });
-        if well_formed {
-            Ok(Self(input.to_ascii_lowercase()))
-        } else {
-            Err(Invalid::new("appointment-id-format"))
-        }
+        uuid::parse_hyphenated(input.trim()).map(Self).ok_or_else(|| Invalid::new("appointment-id-format"))
     }
 
     /// A new random (version 4) UUID.
     pub fn new_v4() -> Result<Self, getrandom::Error> {
-        let mut bytes = [0u8; 16];
-        getrandom::fill(&mut bytes)?;
-        Ok(Self::from_v4_bytes(bytes))
-    }
-
-    fn from_v4_bytes(mut bytes: [u8; 16]) -> Self {
-        bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
-        bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 9562 variant
-        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        Self(format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32]))
+        uuid::new_v4().map(Self)
     }
 
     pub fn as_str(&self) -> &str {

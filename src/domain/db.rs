@@ -89,9 +89,12 @@ impl Rows {
         &self.0
     }
 
-    /// Every row, as `T`.
+    /// Every row, as `T`. A failure says where and what kind, never the value it found: that may
+    /// be a patient's (serde's own message would quote it).
     pub fn decode<T: DeserializeOwned>(&self) -> Result<Vec<T>, DbError> {
-        serde_json::from_str(&self.0).map_err(|e| DbError::Decode(e.to_string()))
+        serde_json::from_str(&self.0).map_err(|e| {
+            DbError::Decode(format!("{:?} error at line {} column {}", e.classify(), e.line(), e.column()))
+        })
     }
 
     /// The first row, if there is one, as `T`.
@@ -108,43 +111,135 @@ impl Rows {
     }
 }
 
-/// Why the database refused or failed a statement. Constraint violations are told apart because
-/// they are the client's doing (a duplicate id, an unknown patient), not the server's.
+/// Why the database refused or failed a statement, sorted by what the caller can do about it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DbError {
-    #[error("unique constraint violated: {0}")]
-    UniqueViolation(String),
-    #[error("foreign key constraint violated: {0}")]
-    ForeignKeyViolation(String),
+    /// A constraint of the schema refused the change. Whether that is the client's doing (a
+    /// duplicate id, an unknown patient) is for the caller to say, by the constraint's target
+    /// ([`DbError::violates`]). One that no caller expected is a bug.
+    #[error("{0}")]
+    Constraint(Violation),
     /// The account guard (`migrations/0005_account_guard.sql`) stopped a write: the signed-in
     /// account is disabled, removed, or has changed its password since the token was issued.
     #[error("the account guard refused the write")]
     AccountNotActive,
-    /// The database could not be reached or failed for a reason of its own.
+    /// The database is out of reach, overloaded, restarting or timed out: the same request may
+    /// succeed later. Only the messages in [`UNAVAILABLE`] mean this.
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// Anything else the database reports: SQL the schema does not accept, a type mismatch, a
+    /// missing binding. A bug or a broken deployment, never the client's to retry.
+    #[error("database failure: {0}")]
+    Failed(String),
     /// A row did not have the shape the domain expected: a bug, never the client's fault.
     #[error("unexpected row shape: {0}")]
     Decode(String),
 }
 
+/// A constraint violation, with the target the database names in its message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Violation {
+    /// `table.column` (or `table.a, table.b` for a key of several columns).
+    #[error("UNIQUE constraint failed: {0}")]
+    Unique(String),
+    /// `table.column`.
+    #[error("NOT NULL constraint failed: {0}")]
+    NotNull(String),
+    /// The constraint's name, or its expression when it has none.
+    #[error("CHECK constraint failed: {0}")]
+    Check(String),
+    /// SQLite never says which foreign key failed (PostgreSQL would name the constraint), so a
+    /// caller matches this only for a statement with a single foreign key.
+    #[error("FOREIGN KEY constraint failed")]
+    ForeignKey,
+}
+
+/// A constraint a caller expects a statement may break, named as the schema names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Constraint {
+    /// `Unique("patients", "nhs_number")`.
+    Unique(&'static str, &'static str),
+    /// The statement's one foreign key (see [`Violation::ForeignKey`]).
+    ForeignKey,
+}
+
+impl Constraint {
+    pub fn is(self, violation: &Violation) -> bool {
+        match (self, violation) {
+            (Constraint::Unique(table, column), Violation::Unique(target)) => {
+                target.split_once('.') == Some((table, column))
+            }
+            (Constraint::ForeignKey, Violation::ForeignKey) => true,
+            _ => false,
+        }
+    }
+}
+
 /// The name of the account guard's CHECK constraint, which SQLite puts in its error message.
 pub const ACCOUNT_GUARD_CONSTRAINT: &str = "writes_need_an_active_account";
 
+/// The messages that mean the database is unavailable rather than the statement wrong: D1's
+/// list of errors (developers.cloudflare.com/d1/observability/debug-d1, "List of D1_ERRORs"), the
+/// runtime's own "internal error; reference = ...", and SQLite's busy database, which a retry
+/// clears. D1's "Exceeded maximum DB size" is here too: no write can succeed until an operator
+/// acts, which is what 503 says; the log line tells the operator.
+pub const UNAVAILABLE: &[&str] = &[
+    "D1 DB reset because its code was updated",
+    "storage caused object to be reset",
+    "Network connection lost",
+    "Cannot resolve D1 DB due to transient issue on remote node",
+    "Can't read from request stream because client disconnected",
+    "D1 DB storage operation exceeded timeout",
+    "D1 DB is overloaded",
+    "D1 DB's isolate exceeded its memory limit",
+    "D1 DB exceeded its CPU time limit",
+    "Replica disconnected from primary",
+    "Exceeded maximum DB size",
+    "internal error; reference =",
+    "database is locked",
+    "SQLITE_BUSY",
+];
+
 impl DbError {
-    /// Classifies an error message from SQLite (D1 passes SQLite's text through, wrapped).
+    /// Whether this is a violation of `constraint`: how a caller turns the violations it expects
+    /// into what they mean (as realworld-axum-sqlx's `on_constraint` does) and leaves the rest be.
+    pub fn violates(&self, constraint: Constraint) -> bool {
+        matches!(self, DbError::Constraint(violation) if constraint.is(violation))
+    }
+
+    /// Classifies an error message from SQLite, which D1 passes through with a prefix and a
+    /// suffix of its own (`D1_ERROR: UNIQUE constraint failed: patients.nhs_number:
+    /// SQLITE_CONSTRAINT`). What is neither a constraint nor in [`UNAVAILABLE`] is a failure.
     pub fn from_message(message: impl Into<String>) -> Self {
         let message = message.into();
-        if message.contains(ACCOUNT_GUARD_CONSTRAINT) {
-            DbError::AccountNotActive
-        } else if message.contains("UNIQUE constraint failed") {
-            DbError::UniqueViolation(message)
-        } else if message.contains("FOREIGN KEY constraint failed") {
-            DbError::ForeignKeyViolation(message)
-        } else {
+        if let Some(violation) = violation(&message) {
+            return match violation {
+                Violation::Check(name) if name == ACCOUNT_GUARD_CONSTRAINT => DbError::AccountNotActive,
+                violation => DbError::Constraint(violation),
+            };
+        }
+        let lowercase = message.to_lowercase();
+        if UNAVAILABLE.iter().any(|known| lowercase.contains(&known.to_lowercase())) {
             DbError::Unavailable(message)
+        } else {
+            DbError::Failed(message)
         }
     }
+}
+
+/// The violation a SQLite message reports, with its target up to D1's `: SQLITE_...` suffix.
+fn violation(message: &str) -> Option<Violation> {
+    if message.contains("FOREIGN KEY constraint failed") {
+        return Some(Violation::ForeignKey);
+    }
+    let target = |kind: &str| {
+        let (_, rest) = message.split_once(kind)?;
+        let target = rest.split(": SQLITE_").next().unwrap_or(rest).trim();
+        Some(target.to_owned())
+    };
+    None.or_else(|| target("UNIQUE constraint failed: ").map(Violation::Unique))
+        .or_else(|| target("NOT NULL constraint failed: ").map(Violation::NotNull))
+        .or_else(|| target("CHECK constraint failed: ").map(Violation::Check))
 }
 
 // Workers run one request at a time per isolate on a single thread, so the futures need not be
@@ -200,19 +295,79 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sqlite_constraint_messages_are_told_apart() {
-        assert!(matches!(
+    fn constraint_violations_are_read_with_their_target() {
+        assert_eq!(
             DbError::from_message("D1_ERROR: UNIQUE constraint failed: patients.nhs_number: SQLITE_CONSTRAINT"),
-            DbError::UniqueViolation(_)
-        ));
-        assert!(matches!(DbError::from_message("FOREIGN KEY constraint failed"), DbError::ForeignKeyViolation(_)));
+            DbError::Constraint(Violation::Unique("patients.nhs_number".into()))
+        );
+        assert_eq!(
+            DbError::from_message("NOT NULL constraint failed: appointments.clinician_id"),
+            DbError::Constraint(Violation::NotNull("appointments.clinician_id".into()))
+        );
+        assert_eq!(DbError::from_message("FOREIGN KEY constraint failed"), DbError::Constraint(Violation::ForeignKey));
         assert_eq!(
             DbError::from_message(
                 "D1_ERROR: CHECK constraint failed: writes_need_an_active_account: SQLITE_CONSTRAINT"
             ),
             DbError::AccountNotActive
         );
-        assert!(matches!(DbError::from_message("D1_ERROR: no such table: x"), DbError::Unavailable(_)));
+    }
+
+    #[test]
+    fn a_unique_violation_matches_only_its_own_table_and_column() {
+        let taken = Violation::Unique("patients.nhs_number".into());
+        assert!(Constraint::Unique("patients", "nhs_number").is(&taken));
+        assert!(!Constraint::Unique("appointments", "id").is(&taken));
+        assert!(!Constraint::Unique("patients", "nhs").is(&taken));
+        assert!(!Constraint::ForeignKey.is(&taken));
+        let pair = Violation::Unique("t.a, t.b".into());
+        assert!(!Constraint::Unique("t", "a").is(&pair));
+    }
+
+    #[test]
+    fn only_a_constraint_violation_violates_a_constraint() {
+        let taken = DbError::Constraint(Violation::Unique("patients.nhs_number".into()));
+        assert!(taken.violates(Constraint::Unique("patients", "nhs_number")));
+        assert!(!DbError::Failed("UNIQUE constraint failed: patients.nhs_number".into())
+            .violates(Constraint::Unique("patients", "nhs_number")));
+        assert!(!DbError::AccountNotActive.violates(Constraint::ForeignKey));
+    }
+
+    #[test]
+    fn d1s_unavailability_messages_are_unavailable() {
+        for message in [
+            "D1_ERROR: D1 DB reset because its code was updated.",
+            "D1_ERROR: Internal error while starting up D1 DB storage caused object to be reset.",
+            "D1_ERROR: Network connection lost.",
+            "D1_ERROR: Internal error in D1 DB storage caused object to be reset.",
+            "D1_ERROR: Cannot resolve D1 DB due to transient issue on remote node.",
+            "D1_ERROR: Can't read from request stream because client disconnected.",
+            "D1_ERROR: D1 DB storage operation exceeded timeout which caused object to be reset.",
+            "D1_ERROR: D1 DB is overloaded. Requests queued for too long.",
+            "D1_ERROR: D1 DB is overloaded. Too many requests queued.",
+            "D1_ERROR: D1 DB's isolate exceeded its memory limit and was reset.",
+            "D1_ERROR: D1 DB exceeded its CPU time limit and was reset.",
+            "D1_ERROR: Exceeded maximum DB size.",
+            "D1_ERROR: internal error; reference = 4g5mg5npu939v89t62h451km",
+            "database is locked",
+        ] {
+            assert!(matches!(DbError::from_message(message), DbError::Unavailable(_)), "{message}");
+        }
+    }
+
+    #[test]
+    fn sql_and_schema_errors_are_failures_not_unavailability() {
+        for message in [
+            "D1_ERROR: no such table: x: SQLITE_ERROR",
+            "D1_ERROR: no such column: nhs: SQLITE_ERROR",
+            "D1_ERROR: near \"SELEC\": syntax error at offset 0: SQLITE_ERROR",
+            "D1_TYPE_ERROR: Type 'undefined' not supported for value 'undefined'",
+            "D1_COLUMN_NOTFOUND",
+            "D1_ERROR: too many SQL variables at offset 10: SQLITE_ERROR",
+            "D1 binding DB: Binding `DB` is undefined.",
+        ] {
+            assert!(matches!(DbError::from_message(message), DbError::Failed(_)), "{message}");
+        }
     }
 
     #[test]

@@ -23,3 +23,4 @@ pub mod sweep;
 pub mod timestamp;
 pub mod token;
 pub mod user;
+pub mod uuid;

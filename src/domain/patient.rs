@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::db::{read_one, write_one, Database, DbError, Results, Rows, Statement};
+use super::db::{read_one, write_one, Constraint, Database, Results, Rows, Statement};
 use super::error::Error;
 use super::nhs_number::NhsNumber;
 use super::page::{encode_cursor, Page};
@@ -60,7 +60,7 @@ impl TryFrom<Row> for Patient {
     fn try_from(row: Row) -> Result<Self, Error> {
         let utc = |seconds| {
             Timestamp::from_unix_seconds_with_offset(seconds, 0)
-                .map_err(|e| Error::Internal(format!("patient {} has a bad time: {}", row.nhs_number, e.code)))
+                .map_err(|e| Error::Internal(format!("a patient row has a bad time: {}", e.code)))
         };
         Ok(Patient {
             created_at: utc(row.created_at)?,
@@ -89,13 +89,14 @@ pub async fn create(db: &impl Database, new: &NewPatient, now: i64) -> Result<Pa
     .bind(new.date_of_birth.to_string())
     .bind(new.postcode.as_str())
     .bind(now);
-    match write_one(db, statement).await {
-        Ok(rows) => one(&rows)?.ok_or_else(|| Error::Internal("INSERT returned no row".into())),
-        Err(DbError::UniqueViolation(_)) => {
-            Err(Error::PatientExists { nhs_number: new.nhs_number.as_str().to_owned() })
+    let rows = write_one(db, statement).await.map_err(|e| {
+        if e.violates(Constraint::Unique("patients", "nhs_number")) {
+            Error::PatientExists { nhs_number: new.nhs_number.as_str().to_owned() }
+        } else {
+            e.into()
         }
-        Err(e) => Err(e.into()),
-    }
+    })?;
+    one(&rows)?.ok_or_else(|| Error::Internal("INSERT returned no row".into()))
 }
 
 pub fn get_statement(nhs_number: &NhsNumber) -> Statement {

@@ -80,9 +80,10 @@ impl<D: Database> Database for SignedIn<'_, D> {
         batch.push(account_guard(self.claim));
         batch.extend(statements);
         let outcome = self.db.write(batch).await;
-        // The guard runs first and statements run in order: any failure but its own, or the
-        // database's being out of reach, means the guard let the batch through.
-        if !matches!(outcome, Err(DbError::AccountNotActive | DbError::Unavailable(_))) {
+        // The guard runs first and statements run in order, so a later statement's constraint
+        // failing means the guard let the batch through. Any other failure may have come before
+        // the guard ran.
+        if matches!(outcome, Ok(_) | Err(DbError::Constraint(_))) {
             self.checked.set(true);
         }
         let mut results = outcome?.into_iter();

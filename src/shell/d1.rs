@@ -16,7 +16,8 @@ use worker::Env;
 
 use crate::domain::db::{Database, DbError, Rows, Statement, Value};
 
-/// The `DB` binding from `wrangler.toml`; a missing binding makes every query fail as unavailable.
+/// The `DB` binding from `wrangler.toml`; a missing binding is a broken deployment, so every query
+/// fails (500, logged), never as "unavailable, retry".
 pub struct D1(Result<D1Database, String>);
 
 impl D1 {
@@ -30,7 +31,7 @@ impl D1 {
 
     /// One round trip: a single statement on its own, several as one `batch` (one transaction).
     async fn run(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
-        let db = self.0.as_ref().map_err(|e| DbError::Unavailable(e.clone()))?;
+        let db = self.0.as_ref().map_err(|e| DbError::Failed(e.clone()))?;
         let prepared = statements.iter().map(|s| prepare(db, s)).collect::<Result<Vec<_>, _>>()?;
         match prepared.as_slice() {
             [] => Ok(Vec::new()),
@@ -135,7 +136,7 @@ mod tests {
     #[wasm_bindgen_test]
     fn d1_errors_keep_the_sqlite_message() {
         let error = js_sys::Error::new("D1_ERROR: UNIQUE constraint failed: patients.nhs_number: SQLITE_CONSTRAINT");
-        assert!(matches!(failure(error.into()), DbError::UniqueViolation(_)));
+        assert!(failure(error.into()).violates(crate::domain::db::Constraint::Unique("patients", "nhs_number")));
         let wrapped = js_sys::Error::new("D1_ERROR");
         wrapped.set_cause(&js_sys::Error::new("CHECK constraint failed: writes_need_an_active_account"));
         assert_eq!(failure(wrapped.into()), DbError::AccountNotActive);

@@ -32,10 +32,17 @@ fn start() {
 
 #[event(fetch)]
 async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> worker::Result<web_sys::Response> {
+    let started = clock::now();
     let request = read_request(&req).await;
-    let response = api::handle(&request, &D1::bind(&env), clock::now(), settings(&env)).await;
-    if let Some(line) = &response.log {
-        console_error!("{} {}: {line}", request.method, request.path);
+    let response = api::handle(&request, &D1::bind(&env), started, settings(&env)).await;
+    // The runtime's clock moves only across I/O, so this is the time spent waiting on the body
+    // and the database: what a slow request is slow for.
+    let duration_ms = u64::try_from((clock::now() - started).whole_milliseconds()).unwrap_or(0);
+    let line = response.log.line(duration_ms);
+    if response.log.is_server_error() {
+        console_error!("{line}");
+    } else {
+        console_log!("{line}");
     }
     Ok(write_response(response)?)
 }
@@ -43,14 +50,23 @@ async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> worker::Result
 #[event(scheduled)]
 async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     let now = clock::now().unix_timestamp();
+    // One JSON line, like every request's.
+    let line = |outcome: serde_json::Value| {
+        let mut line = serde_json::json!({ "event": "missed-appointment-sweep", "cron": event.cron() });
+        if let (Some(line), serde_json::Value::Object(outcome)) = (line.as_object_mut(), outcome) {
+            line.extend(outcome);
+        }
+        line.to_string()
+    };
     match sweep::mark_missed(&D1::bind(&env), now).await {
         Ok(report) => console_log!(
-            "missed-appointment sweep (cron {}): marked {} appointment(s) missed{}",
-            event.cron(),
-            report.marked_missed,
-            if report.backlog_remaining { "; backlog remains for the next run" } else { "" }
+            "{}",
+            line(serde_json::json!({
+                "marked_missed": report.marked_missed,
+                "backlog_remaining": report.backlog_remaining,
+            }))
         ),
-        Err(e) => console_error!("missed-appointment sweep failed: {e}"),
+        Err(e) => console_error!("{}", line(serde_json::json!({ "cause": e.to_string() }))),
     }
 }
 

@@ -211,6 +211,10 @@ pub struct Api {
 
 pub const TEST_SECRET: &str = "a-test-secret-that-is-long-enough-for-hs256";
 
+/// The request id every call sends unless it sets its own: the one the OpenAPI examples show, so
+/// that documented problems compare equal to real ones, `instance` included.
+pub const REQUEST_ID: &str = "6f9619ff-8b86-4011-b42d-00c04fc964ff";
+
 /// What a call returned: status, parsed JSON body (Null when empty) and the raw response.
 pub struct Answer {
     pub status: u16,
@@ -312,6 +316,9 @@ impl Api {
         };
         if request.header("authorization").is_none() {
             request.headers.push(("authorization".into(), format!("Bearer {}", self.token)));
+        }
+        if request.header("x-request-id").is_none() {
+            request.headers.push(("x-request-id".into(), REQUEST_ID.into()));
         }
         if let Some(body) = body {
             request.body = serde_json::to_vec(&body).unwrap();

@@ -60,12 +60,13 @@ async function wrangler(args) {
  * Starts a worker with a fresh random JWT_SECRET and a signed-in staff user whose token every
  * `request` sends unless told otherwise (`auth: false`, or an explicit authorization header).
  * `vars` become `--var NAME:VALUE` (they override `.dev.vars`; `JWT_SECRET: ''` removes it).
- * Returns { url, request, d1, addUser, login, logs, waitForLog, stop }.
+ * `persistDir` restarts on the D1 a killed worker left behind (see `kill`); the caller removes it.
+ * Returns { url, request, d1, addUser, login, logs, waitForLog, kill, stop }.
  */
-export async function startWorker({ vars = {}, signIn = true, quiet = false } = {}) {
+export async function startWorker({ vars = {}, signIn = true, quiet = false, persistDir: reused } = {}) {
   vars = { JWT_SECRET: randomBytes(48).toString('base64url'), ...vars };
-  const persistDir = await mkdtemp(join(tmpdir(), 'panda-e2e-'));
-  await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir]);
+  const persistDir = reused ?? await mkdtemp(join(tmpdir(), 'panda-e2e-'));
+  if (!reused) await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir]);
   const port = await freePort();
   // Its own devtools port too: two workers starting at once would otherwise both take 9229.
   const inspectorPort = await freePort();
@@ -135,6 +136,13 @@ export async function startWorker({ vars = {}, signIn = true, quiet = false } = 
       return worker.request('/v1/auth/token', { method: 'POST', json: { username, password }, auth: false });
     },
     logs: () => output,
+    persistDir,
+    /** SIGKILL to the whole process group, as a crash or `kill -9` would: no shutdown of any kind. The D1 stays. */
+    async kill() {
+      killGroup(child, 'SIGKILL');
+      await exited;
+      running.delete(child);
+    },
     /** Waits until the server's output matches `pattern` (log lines can lag the response). */
     async waitForLog(pattern, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
@@ -152,7 +160,7 @@ export async function startWorker({ vars = {}, signIn = true, quiet = false } = 
       clearTimeout(timer);
       killGroup(child, 'SIGKILL'); // workerd children that ignored SIGTERM
       running.delete(child);
-      await rm(persistDir, { recursive: true, force: true });
+      if (!reused) await rm(persistDir, { recursive: true, force: true });
     },
   };
 
