@@ -69,3 +69,14 @@ if ! cmp -s package-lock.json "$stamp" 2>/dev/null; then
   npm ci --no-audit --no-fund --loglevel=error
   cp package-lock.json "$stamp"
 fi
+
+# schemathesis (PyPI), for the schema-driven fuzz run (tests/fuzz/run.mjs): in a virtual environment
+# of the project's own, so nothing is installed into the system's Python.
+SCHEMATHESIS_VERSION=4.32.5
+if [ "$("$PANDA_ROOT/.venv/bin/st" --version 2>/dev/null | awk '{print $NF}')" != "$SCHEMATHESIS_VERSION" ]; then
+  command -v python3 >/dev/null \
+    || fail "Python 3 is missing (the fuzz run needs it for schemathesis): install Python 3.10 or newer, then run this command again."
+  say "installing schemathesis $SCHEMATHESIS_VERSION into .venv (a minute, once)"
+  python3 -m venv "$PANDA_ROOT/.venv"
+  "$PANDA_ROOT/.venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi

@@ -16,3 +16,6 @@ echo "== end-to-end tests (node --test against wrangler dev)"
 bash scripts/build.sh
 # One file at a time: each starts its own wrangler dev, and these machines have two cores.
 node --test --test-concurrency=1 tests/e2e/
+
+echo "== schema-driven fuzzing (schemathesis against wrangler dev; npm run fuzz for a longer run)"
+FUZZ_MAX_EXAMPLES=25 node tests/fuzz/run.mjs
