@@ -36,6 +36,17 @@ fn input_is_coerced_to_canonical_form() {
 }
 
 #[test]
+fn a_patient_of_no_fixed_abode_is_registered_with_the_nhs_pseudo_postcode() {
+    let api = Api::new();
+    let answer = api.post(
+        "/v1/patients",
+        json!({"nhs_number": "9434765919", "name": "Sam Nomad", "date_of_birth": "1980-05-05", "postcode": "zz993vz"}),
+    );
+    assert_eq!(answer.status, 201, "{}", answer.body);
+    assert_eq!(answer.body["postcode"], "ZZ99 3VZ");
+}
+
+#[test]
 fn every_invalid_field_is_listed_at_once() {
     let api = Api::new();
     let answer = api.post(

@@ -3,13 +3,19 @@
 //!
 //! Normal form: uppercase ASCII, the outward code, one space, the three-character inward code.
 //! Accepted shapes (A = letter, 9 = digit): `A9 9AA`, `A99 9AA`, `AA9 9AA`, `AA99 9AA`,
-//! `A9A 9AA`, `AA9A 9AA`, plus the special `GIR 0AA`. Letter restrictions per position:
+//! `A9A 9AA`, `AA9A 9AA`, plus the special `GIR 0AA` and the NHS's pseudo-postcodes (below).
+//! Letter restrictions per position:
 //!
 //! * 1st position: not Q, V, X;
 //! * 2nd position (when a letter): not I, J, Z;
 //! * 3rd position letter in `A9A`: one of A B C D E F G H J K P S T U W;
 //! * 4th position letter in `AA9A`: one of A B E H M N P R V W X Y;
 //! * the two inward letters: not C, I, K, M, O, V.
+//!
+//! The NHS's pseudo-postcodes (NHS Data Dictionary, POSTCODE OF USUAL ADDRESS) stand in where there
+//! is no real one: `ZZ99` and an inward code of a digit, a letter and `Z`, such as `ZZ99 3VZ` (no
+//! fixed abode), `ZZ99 3WZ` (not known) or `ZZ99 6CZ` (a visitor usually resident in India). They
+//! break the letter rules above on purpose (Z second, V inward), so they are a shape of their own.
 //!
 //! All of these were checked against every postcode in the client's example patients and
 //! appointments (see the `every_example_postcode_parses_to_itself` test); none needed relaxing.
@@ -70,6 +76,11 @@ fn is_valid_outward(outward: &[u8]) -> bool {
     }
 }
 
+/// `ZZ99 9AZ`: the NHS's pseudo-postcodes for no fixed abode, not known, and each country.
+fn is_pseudo_postcode(outward: &[u8], inward: &[u8]) -> bool {
+    outward == b"ZZ99" && matches!(*inward, [d, x, b'Z'] if is_digit(d) && x.is_ascii_uppercase())
+}
+
 fn is_valid_inward(inward: &[u8]) -> bool {
     matches!(*inward, [d, x, y] if is_digit(d) && is_inward_letter(x) && is_inward_letter(y))
 }
@@ -93,7 +104,7 @@ impl Postcode {
         let split = compact.len().checked_sub(3).ok_or_else(|| Invalid::new(INVALID))?;
         let (outward, inward) = compact.split_at_checked(split).ok_or_else(|| Invalid::new(INVALID))?;
 
-        let special = outward == b"GIR" && inward == b"0AA";
+        let special = (outward == b"GIR" && inward == b"0AA") || is_pseudo_postcode(outward, inward);
         let shaped = is_valid_outward(outward) && is_valid_inward(inward);
         if !(special || shaped) {
             return Err(Invalid::new(INVALID));
@@ -174,6 +185,24 @@ mod tests {
         ] {
             assert_eq!(ok(input), expected);
         }
+    }
+
+    #[test]
+    fn the_nhs_pseudo_postcodes_are_accepted_and_coerced_like_any_other() {
+        assert_eq!(ok("zz993vz"), "ZZ99 3VZ"); // no fixed abode
+        assert_eq!(ok("ZZ99 3WZ"), "ZZ99 3WZ"); // not known
+        assert_eq!(ok(" zz99-6cz "), "ZZ99 6CZ"); // India
+        assert_eq!(ok("ZZ99 1WZ"), "ZZ99 1WZ"); // Scotland
+    }
+
+    #[test]
+    fn only_the_pseudo_postcode_family_breaks_the_letter_rules() {
+        for bad in ["ZZ99 3VA", "ZZ99 AVZ", "ZZ98 3VZ", "ZZ9 3VZ", "ZZ99 3ZZZ", "ZA99 3VZ", "ZZ99 3V", "AZ99 3VZ"] {
+            assert!(refused(bad), "{bad}");
+        }
+        // The ordinary rules are unchanged: Z is never a second letter, V never an inward letter.
+        assert!(refused("AZ1 1AA"));
+        assert!(refused("SW1A 1VA"));
     }
 
     #[test]

@@ -63,6 +63,17 @@ test('pages list every patient exactly once, in a stable order', async () => {
   assert.deepEqual(new Set(seen), new Set(patients.map((p) => p.nhs_number)));
 });
 
+test('a patient of no fixed abode is registered with the NHS pseudo-postcode', async () => {
+  const created = await worker.request('/v1/patients', {
+    method: 'POST', json: { nhs_number: '6000000006', name: 'Sam Nomad', date_of_birth: '1980-05-05', postcode: 'zz993vz' },
+  });
+  assert.equal(created.status, 201, created.text);
+  assert.equal(created.body.postcode, 'ZZ99 3VZ');
+  const read = await worker.request('/v1/patients/6000000006');
+  assert.equal(read.body.postcode, 'ZZ99 3VZ');
+  assert.equal((await worker.request('/v1/patients/6000000006', { method: 'DELETE' })).status, 204);
+});
+
 test('appointment lists filter by clinician and status, in time order', async () => {
   const list = await worker.request('/v1/appointments?clinician=Joseph%20Savage&limit=200');
   assert.equal(list.status, 200);
