@@ -73,6 +73,37 @@ fn every_example_appointment_is_accepted_unchanged_and_reads_back_equal() {
     let missed = api.get("/v1/appointments?status=missed&limit=200").body["items"].as_array().unwrap().len();
     assert_eq!(missed, 16 + 43, "16 recorded missed and 43 ended while active");
     assert_eq!(api.get("/v1/appointments?status=active").body["items"], json!([]));
+    let count = |statuses: &str| {
+        let page = api.get(&format!("/v1/appointments?status={statuses}&limit=200"));
+        assert_eq!(page.status, 200, "{}", page.body);
+        page.body["items"].as_array().unwrap().len()
+    };
+    let (attended, cancelled) = (count("attended"), count("cancelled"));
+    assert_eq!(count("missed,attended"), missed + attended, "several statuses: any of them");
+    assert_eq!(count("cancelled,missed,attended,active"), missed + attended + cancelled);
+    assert_eq!(count("active,missed"), missed, "today's open appointments with the missed ones");
+}
+
+#[test]
+fn several_statuses_at_once_are_in_time_order_and_page_like_one() {
+    let api = api_with_patient();
+    let mut ids = Vec::new();
+    for hours in [-5, -3, 2, 4, 6] {
+        ids.push(create(&api, booking(&api, hours))["id"].clone());
+    }
+    let cancelled =
+        api.patch(&format!("/v1/appointments/{}", ids[3].as_str().unwrap()), json!({"status": "cancelled"}));
+    assert_eq!(cancelled.status, 200, "{}", cancelled.body);
+    let first = api.get("/v1/appointments?status=active,missed&limit=2");
+    assert_eq!(first.body["items"].as_array().unwrap().iter().map(|a| a["id"].clone()).collect::<Vec<_>>(), ids[..2]);
+    let cursor = first.body["next_cursor"].as_str().unwrap();
+    let rest = api.get(&format!("/v1/appointments?status=active,missed&limit=2&cursor={cursor}"));
+    let rest: Vec<_> = rest.body["items"].as_array().unwrap().iter().map(|a| a["id"].clone()).collect();
+    assert_eq!(rest, vec![ids[2].clone(), ids[4].clone()], "the cancelled one is left out");
+    assert_eq!(
+        api.get("/v1/appointments?status=active,").field_errors(),
+        vec![("status".into(), "status-unknown".into())]
+    );
 }
 
 #[test]
@@ -312,8 +343,16 @@ fn every_appointment_list_uses_an_index_in_page_order() {
         ("patient", Filter { patient: patient.clone(), ..Filter::default() }),
         ("clinician", Filter { clinician: clinician.clone(), ..Filter::default() }),
         ("department", Filter { department: department.clone(), ..Filter::default() }),
-        ("status", Filter { status: Some(Status::Missed), ..Filter::default() }),
-        ("patient and status", Filter { patient, status: Some(Status::Active), ..Filter::default() }),
+        ("status", Filter { statuses: vec![Status::Missed], ..Filter::default() }),
+        (
+            "patient and status",
+            Filter { patient: patient.clone(), statuses: vec![Status::Active], ..Filter::default() },
+        ),
+        ("several statuses", Filter { statuses: vec![Status::Active, Status::Missed], ..Filter::default() }),
+        (
+            "patient and several statuses",
+            Filter { patient, statuses: vec![Status::Attended, Status::Cancelled], ..Filter::default() },
+        ),
         ("clinician and department", Filter { clinician, department, ..Filter::default() }),
     ];
     for (name, filter) in filters {
@@ -382,8 +421,11 @@ fn query_problems_are_reported_with_a_bad_nhs_number_in_the_path() {
 #[test]
 fn an_active_filter_seeks_past_the_history_instead_of_reading_it() {
     let api = Api::new();
-    let filter =
-        Filter { clinician: Some(FreeText::parse("Dr A").unwrap()), status: Some(Status::Active), ..Filter::default() };
+    let filter = Filter {
+        clinician: Some(FreeText::parse("Dr A").unwrap()),
+        statuses: vec![Status::Active],
+        ..Filter::default()
+    };
     let plan = api.db.query_plan(&list_statement(&filter, None, 20, 1_000_000));
     assert!(
         plan.iter().any(|l| l.contains("appointments_by_clinician (clinician_id=? AND starts_at>?)")),

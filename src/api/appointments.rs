@@ -71,7 +71,7 @@ pub async fn list(
         patient: if patient_in_path.is_some() { None } else { query.optional("patient", NhsNumber::parse) },
         clinician: query.optional("clinician", FreeText::parse),
         department: query.optional("department", FreeText::parse),
-        status: query.optional("status", Status::parse),
+        statuses: query.optional("status", Status::parse_any_of).unwrap_or_default(),
         from: query.optional("from", appointment::parse_time),
         to: query.optional("to", appointment::parse_time),
     };

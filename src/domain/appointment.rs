@@ -241,8 +241,9 @@ pub struct Filter {
     pub patient: Option<NhsNumber>,
     pub clinician: Option<FreeText>,
     pub department: Option<FreeText>,
-    /// The effective status, so `missed` includes active appointments whose end has passed.
-    pub status: Option<Status>,
+    /// Any of these effective statuses (none: every status), so `missed` includes active
+    /// appointments whose end has passed.
+    pub statuses: Vec<Status>,
     /// Appointments starting at or after this instant.
     pub from: Option<Timestamp>,
     /// Appointments starting before this instant.
@@ -289,9 +290,11 @@ pub fn list_statement(filter: &Filter, after: Option<&After>, limit: u32, now: i
         let name = param(&mut statement, department.as_str().into());
         conditions.push(format!("a.department_id = (SELECT id FROM departments WHERE name = ?{name})"));
     }
-    if let Some(status) = filter.status {
-        conditions.push(effective_status_condition(status, 1, ENDS_AT));
-        if status == Status::Active {
+    if !filter.statuses.is_empty() {
+        let any_of: Vec<String> =
+            filter.statuses.iter().map(|status| effective_status_condition(*status, 1, ENDS_AT)).collect();
+        conditions.push(format!("({})", any_of.join(" OR ")));
+        if filter.statuses == [Status::Active] {
             // An appointment still active has not ended, so it started less than the longest
             // duration ago: the index seek can skip the whole past instead of reading through it.
             let earliest = param(&mut statement, (i64::from(MAX_MINUTES) * 60).into());

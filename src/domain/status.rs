@@ -37,6 +37,20 @@ impl Status {
         }
     }
 
+    /// One status or several, comma-separated (`active,missed`): any of them matches. Each is
+    /// named once; order does not matter. Code: `status-unknown` for any item that is not a
+    /// status, an empty one included.
+    pub fn parse_any_of(input: &str) -> Result<Vec<Self>, Invalid> {
+        let mut statuses = Vec::new();
+        for item in input.split(',') {
+            let status = Status::parse(item)?;
+            if !statuses.contains(&status) {
+                statuses.push(status);
+            }
+        }
+        Ok(statuses)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Active => "active",
@@ -99,6 +113,16 @@ mod tests {
     use super::*;
 
     const NOW: i64 = 1_000_000;
+
+    #[test]
+    fn several_statuses_are_read_from_one_comma_separated_value() {
+        assert_eq!(Status::parse_any_of("active,missed"), Ok(vec![Status::Active, Status::Missed]));
+        assert_eq!(Status::parse_any_of("missed, missed"), Ok(vec![Status::Missed]));
+        assert_eq!(Status::parse_any_of("cancelled"), Ok(vec![Status::Cancelled]));
+        for bad in ["", "active,", ",missed", "active,gone", "active;missed"] {
+            assert_eq!(Status::parse_any_of(bad).unwrap_err().code, "status-unknown", "{bad}");
+        }
+    }
 
     #[test]
     fn cancelled_appointment_cannot_be_reinstated() {

@@ -83,6 +83,11 @@ test('appointment lists filter by clinician and status, in time order', async ()
   assert.deepEqual(times, [...times].sort((a, b) => a - b));
   const missed = await worker.request('/v1/appointments?status=missed&limit=200');
   assert.equal(missed.body.items.length, 16 + 43);
+  const attended = await worker.request('/v1/appointments?status=attended&limit=200');
+  const either = await worker.request('/v1/appointments?status=missed,attended&limit=200');
+  assert.equal(either.status, 200, either.text);
+  assert.equal(either.body.items.length, missed.body.items.length + attended.body.items.length);
+  assert.ok(either.body.items.every((a) => a.status === 'missed' || a.status === 'attended'));
 });
 
 test('an ended appointment reads missed before the sweep, and the sweep stores it', async () => {
