@@ -103,6 +103,32 @@ fn totals_agree_with_the_client_analysis() {
 }
 
 #[test]
+fn without_a_period_each_group_has_one_row_for_the_whole_range() {
+    let api = api_with_examples();
+    let monthly = api.get("/v1/stats/missed?group_by=department&period=month").body["items"].clone();
+    let whole = api.get("/v1/stats/missed?group_by=department");
+    assert_eq!(whole.status, 200, "{}", whole.body);
+    let rows = whole.body["items"].as_array().unwrap();
+    let departments: Vec<&str> = rows.iter().map(|r| r["group"].as_str().unwrap()).collect();
+    assert_eq!(departments, ["gastroentology", "oncology", "orthopaedics", "paediatrics"], "one row each, in order");
+    for row in rows {
+        let group = row["group"].as_str().unwrap();
+        let months: Vec<&Value> = monthly.as_array().unwrap().iter().filter(|m| m["group"] == group).collect();
+        for count in ["appointments", "attended", "missed", "cancelled", "missed_minutes"] {
+            let sum: i64 = months.iter().map(|m| m[count].as_i64().unwrap()).sum();
+            assert_eq!(row[count], sum, "{group} {count}");
+        }
+        // The first day with an appointment, as no `from` was given.
+        assert!(row["period_start"].as_str().unwrap() >= months[0]["period_start"].as_str().unwrap());
+        assert!(row["period_start"].as_str().unwrap().len() == 10);
+    }
+    assert_eq!((rows[2]["missed"].clone(), rows[2]["missed_minutes"].clone()), (json!(28), json!(1950)));
+    let from = api.get("/v1/stats/missed?group_by=clinician&from=2025-01-01&to=2030-01-01");
+    assert_eq!(from.status, 200, "{}", from.body);
+    assert!(from.body["items"].as_array().unwrap().iter().all(|r| r["period_start"] == "2025-01-01"), "from, when given");
+}
+
+#[test]
 fn ended_active_appointments_count_as_missed_before_the_sweep() {
     let api = api_with_examples();
     assert_eq!(api.db.count("SELECT count(*) FROM appointments WHERE status = 'missed'"), 16, "nothing swept");
@@ -213,7 +239,11 @@ fn bad_parameters_are_422s() {
             ("period".into(), "period-unknown".into()),
         ]
     );
-    assert_eq!(api.get("/v1/stats/missed").field_errors().len(), 2, "group_by and period are required");
+    assert_eq!(
+        api.get("/v1/stats/missed").field_errors(),
+        vec![("group_by".into(), "field-required".into())],
+        "group_by is required, period is not"
+    );
     assert_eq!(
         api.get("/v1/stats/missed?group_by=clinician&period=day&from=2026-02-01&to=2026-02-01").field_errors(),
         vec![("to".into(), "range-empty".into())]
@@ -262,9 +292,10 @@ fn statistics_and_lists_read_through_indexes() {
     };
     let ranged = MissedQuery { from: Some(0), to: Some(100), ..MissedQuery::default() };
     let statements = [
-        ("stats by clinician", missed_statement(GroupBy::Clinician, Period::Month, &plain, 0)),
-        ("stats by department over a range", missed_statement(GroupBy::Department, Period::Week, &ranged, 0)),
-        ("stats for one clinician", missed_statement(GroupBy::Clinician, Period::Day, &by_clinician, 0)),
+        ("stats by clinician", missed_statement(GroupBy::Clinician, Some(Period::Month), &plain, 0)),
+        ("stats by department over a range", missed_statement(GroupBy::Department, Some(Period::Week), &ranged, 0)),
+        ("stats for one clinician", missed_statement(GroupBy::Clinician, Some(Period::Day), &by_clinician, 0)),
+        ("stats for the whole range", missed_statement(GroupBy::Department, None, &ranged, 0)),
         ("clinician list", named_statement(GroupBy::Clinician, Some("A"), 50, 0)),
         ("department list", named_statement(GroupBy::Department, None, 50, 0)),
     ];

@@ -37,6 +37,7 @@ macro_rules! required_tuple {
         }
     };
 }
+required_tuple!(A);
 required_tuple!(A, B);
 required_tuple!(A, B, C, D);
 required_tuple!(A, B, C, D, E, F);

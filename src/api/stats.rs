@@ -13,7 +13,7 @@ use crate::domain::stats::{self, GroupBy, MissedQuery, Period};
 pub async fn missed(request: &Request, db: &impl Database, now: OffsetDateTime) -> Result<Response, Error> {
     let mut query = Fields::from_query(&request.query);
     let group_by = query.required("group_by", GroupBy::parse);
-    let period = query.required("period", Period::parse);
+    let period = query.optional("period", Period::parse);
     let filter = MissedQuery {
         from: query.optional("from", stats::parse_day),
         to: query.optional("to", stats::parse_day),
@@ -25,7 +25,7 @@ pub async fn missed(request: &Request, db: &impl Database, now: OffsetDateTime) 
             query.refuse::<()>("to", Invalid::new("range-empty"));
         }
     }
-    let (group_by, period) = query.finish_with((group_by, period))?;
+    let (group_by,) = query.finish_with((group_by,))?;
     let rows = stats::missed(db, group_by, period, &filter, now.unix_timestamp()).await?;
     ok(&Items { items: rows })
 }

@@ -65,6 +65,13 @@ impl Period {
     }
 }
 
+/// `YYYY-MM-DD` of a day counted from 1970-01-01.
+fn day_text(day: i64) -> String {
+    let date = OffsetDateTime::UNIX_EPOCH.date() + time::Duration::days(day);
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    date.format(&format).unwrap_or_default()
+}
+
 /// A day boundary (`YYYY-MM-DD`, taken as 00:00 UTC) for `from` and `to`.
 pub fn parse_day(input: &str) -> Result<i64, Invalid> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
@@ -132,7 +139,9 @@ pub fn first_unsettled_day(now: i64) -> i64 {
     day_of(now) - 1
 }
 
-pub fn missed_statement(group_by: GroupBy, period: Period, query: &MissedQuery, now: i64) -> Statement {
+/// One row per group and period, or, without a period, one per group for the whole range: its
+/// `period_start` is then `from` when given, else the day of the group's first appointment.
+pub fn missed_statement(group_by: GroupBy, period: Option<Period>, query: &MissedQuery, now: i64) -> Statement {
     let (table, column) = group_by.table();
     let missed = effective_status_condition(Status::Missed, 1, ENDS_AT);
     let from = query.from.unwrap_or(EARLIEST);
@@ -158,6 +167,14 @@ pub fn missed_statement(group_by: GroupBy, period: Period, query: &MissedQuery, 
             recent_filters.push_str(&format!(" AND a.{key} = (SELECT id FROM {lookup} WHERE name = ?{n})"));
         }
     }
+    let (period_start, per_period) = match period {
+        Some(period) => (period.start_sql().to_owned(), ", period_start"),
+        None => {
+            let from_day = query.from.map(|from| day_text(day_of(from)));
+            statement.params.push(from_day.into());
+            (format!("coalesce(?{}, date(min(days.day) * 86400, 'unixepoch'))", statement.params.len()), "")
+        }
+    };
     statement.sql = format!(
         "WITH settled AS (
              SELECT r.{column} AS gid, r.day AS day,
@@ -181,7 +198,7 @@ pub fn missed_statement(group_by: GroupBy, period: Period, query: &MissedQuery, 
               GROUP BY a.{column}, day),
          days AS (SELECT * FROM settled UNION ALL SELECT * FROM recent)
          SELECT g.name AS grp,
-                {period} AS period_start,
+                {period_start} AS period_start,
                 sum(days.appointments) AS appointments,
                 sum(days.attended) AS attended,
                 sum(days.missed) AS missed,
@@ -189,10 +206,9 @@ pub fn missed_statement(group_by: GroupBy, period: Period, query: &MissedQuery, 
                 sum(days.missed_minutes) AS missed_minutes
            FROM days
            JOIN {table} g ON g.id = days.gid
-          GROUP BY days.gid, period_start
+          GROUP BY days.gid{per_period}
           ORDER BY grp, period_start
           LIMIT {limit}",
-        period = period.start_sql(),
         limit = MAX_ROWS + 1,
     );
     statement
@@ -201,7 +217,7 @@ pub fn missed_statement(group_by: GroupBy, period: Period, query: &MissedQuery, 
 pub async fn missed(
     db: &impl Database,
     group_by: GroupBy,
-    period: Period,
+    period: Option<Period>,
     query: &MissedQuery,
     now: i64,
 ) -> Result<Vec<MissedRow>, Error> {
@@ -282,6 +298,8 @@ mod tests {
     #[test]
     fn days_are_midnight_utc() {
         assert_eq!(parse_day("1970-01-02"), Ok(86_400));
+        assert_eq!(day_text(day_of(parse_day("2026-12-01").unwrap())), "2026-12-01");
+        assert_eq!(day_text(-1), "1969-12-31");
         assert_eq!(parse_day("2026-02-30").unwrap_err().code, "date-format");
         assert_eq!(parse_day("26-01-01").unwrap_err().code, "date-format");
     }
