@@ -473,3 +473,107 @@ fn the_kept_day_counts_always_agree_with_the_appointments_themselves() {
         .collect();
     assert_eq!(actual, expected);
 }
+
+/// A CSV answer's rows, split by RFC 4180 rules (quoted fields may hold commas and doubled quotes).
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let (mut row, mut field, mut quoted, mut chars) = (Vec::new(), String::new(), false, text.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => row.push(std::mem::take(&mut field)),
+            ('\r', false) if chars.peek() == Some(&'\n') => {
+                chars.next();
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (c, _) => field.push(c),
+        }
+    }
+    assert!(field.is_empty() && row.is_empty(), "the last line ends with CRLF");
+    rows
+}
+
+fn csv(api: &Api, path: &str) -> support::Answer {
+    let answer = api.call("GET", path, None, &[("accept", "text/csv")]);
+    assert_eq!(answer.status, 200);
+    answer
+}
+
+fn csv_text(answer: &support::Answer) -> String {
+    String::from_utf8(answer.response.body.clone()).unwrap()
+}
+
+#[test]
+fn the_statistics_as_csv_are_the_same_rows_as_the_json() {
+    let api = api_with_examples();
+    for path in ["/v1/stats/missed?group_by=department&period=month", "/v1/stats/missed?group_by=clinician"] {
+        let json = api.get(path).body["items"].clone();
+        let answer = api.call("GET", path, None, &[("accept", "text/csv")]);
+        assert_eq!(answer.status, 200);
+        assert_eq!(answer.header("content-type"), Some("text/csv; charset=utf-8; header=present"));
+        assert!(answer.header("content-disposition").unwrap().starts_with("attachment; filename=\"missed-appointments-by-"));
+        let rows = csv_rows(&String::from_utf8(answer.response.body.clone()).unwrap());
+        let header = &rows[0];
+        assert_eq!(header.join(","), "group,period_start,appointments,attended,missed,cancelled,missed_minutes,missed_rate");
+        assert_eq!(rows.len() - 1, json.as_array().unwrap().len(), "{path}");
+        for (row, item) in rows[1..].iter().zip(json.as_array().unwrap()) {
+            for (name, value) in header.iter().zip(row) {
+                match &item[name.as_str()] {
+                    Value::String(text) => assert_eq!(value, text, "{path} {name}"),
+                    number => {
+                        assert!(value.bytes().all(|b| b.is_ascii_digit() || b == b'.'), "{path} {name}: plain {value}");
+                        assert_eq!(value.parse::<f64>().ok(), number.as_f64(), "{path} {name}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_clinician_named_like_a_formula_cannot_run_in_a_spreadsheet() {
+    let api = api_with_one_patient();
+    for (clinician, department) in [("=HYPERLINK(\"http://evil.example\",\"x\")", "@SUM(A1)"), ("Dr \"Ann\", Lee", "-2+3")] {
+        let booked = api.post(
+            "/v1/appointments",
+            json!({"patient": "9434765919", "time": "2026-11-20T09:00:00Z", "duration": "30m",
+                   "clinician": clinician, "department": department, "postcode": "SW1A 1AA"}),
+        );
+        assert_eq!(booked.status, 201, "{}", booked.body);
+    }
+    let by_clinician = csv_text(&csv(&api, "/v1/stats/missed?group_by=clinician"));
+    let names: Vec<String> = csv_rows(&by_clinician)[1..].iter().map(|r| r[0].clone()).collect();
+    assert_eq!(names, ["'=HYPERLINK(\"http://evil.example\",\"x\")", "Dr \"Ann\", Lee"]);
+    let departments = csv_text(&csv(&api, "/v1/departments"));
+    let names: Vec<String> = csv_rows(&departments)[1..].iter().map(|r| r[0].clone()).collect();
+    assert_eq!(names, ["'-2+3", "'@SUM(A1)"]);
+    // The JSON keeps every name exactly as it was written.
+    assert_eq!(api.get("/v1/departments").body["items"][0]["name"], "-2+3");
+}
+
+#[test]
+fn clinician_and_department_lists_as_csv_page_like_the_json_with_a_link_to_the_next_page() {
+    let api = api_with_examples();
+    let json = api.get("/v1/clinicians?limit=5").body;
+    let first = csv(&api, "/v1/clinicians?limit=5");
+    assert_eq!(first.header("content-disposition"), Some("attachment; filename=\"clinicians.csv\""));
+    let rows = csv_rows(&csv_text(&first));
+    assert_eq!(rows[0].join(","), "name,appointments,active,attended,cancelled,missed");
+    let names: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+    let expected: Vec<&str> = json["items"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
+    assert_eq!(names, expected);
+    let cursor = json["next_cursor"].as_str().unwrap();
+    assert_eq!(first.header("link"), Some(format!("</v1/clinicians?limit=5&cursor={cursor}>; rel=\"next\"").as_str()));
+    assert_eq!(first.header("vary"), Some("Accept"));
+    let all = csv(&api, "/v1/departments?limit=200");
+    assert_eq!(all.header("link"), None, "the last page links nowhere");
+    // JSON stays the default, and a problem is still a problem.
+    assert_eq!(api.call("GET", "/v1/clinicians", None, &[("accept", "*/*")]).body["items"], api.get("/v1/clinicians").body["items"]);
+    let refused = api.call("GET", "/v1/stats/missed?group_by=ward", None, &[("accept", "text/csv")]);
+    assert_eq!((refused.status, refused.header("content-type")), (422, Some("application/problem+json")));
+}

@@ -17,6 +17,7 @@ pub const READ_HEADERS: &[&str] = &[
     "origin",
     "access-control-request-method",
     "x-request-id",
+    "accept",
 ];
 
 /// Whether a route may read the body of a request with this method. For every other method the

@@ -4,6 +4,7 @@
 pub mod appointments;
 pub mod auth;
 pub mod cors;
+pub mod csv;
 pub mod error;
 pub mod http;
 pub mod input;

@@ -224,10 +224,11 @@ pub struct Answer {
 
 impl From<panda::api::Response> for Answer {
     fn from(response: panda::api::Response) -> Self {
-        let body = if response.body.is_empty() {
-            serde_json::Value::Null
+        let is_json = response.header_value("content-type").is_some_and(|t| t.contains("json"));
+        let body = if response.body.is_empty() || !is_json {
+            serde_json::Value::Null // a CSV answer, say: read `response.body`
         } else {
-            serde_json::from_slice(&response.body).expect("every response body is JSON")
+            serde_json::from_slice(&response.body).expect("every JSON response body is JSON")
         };
         Answer { status: response.status, body, response }
     }
