@@ -12,7 +12,8 @@ use super::http::{Request, Response};
 const ALLOW_METHODS: &str = "GET, POST, PATCH, DELETE";
 const ALLOW_HEADERS: &str = "authorization, content-type, if-match, accept-language, x-request-id";
 /// Response headers the frontend's code may read.
-const EXPOSE_HEADERS: &str = "etag, location, content-language, retry-after, www-authenticate, x-request-id";
+const EXPOSE_HEADERS: &str =
+    "etag, location, content-language, retry-after, www-authenticate, x-request-id, content-disposition, link";
 const MAX_AGE_SECONDS: &str = "600";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

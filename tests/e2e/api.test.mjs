@@ -203,6 +203,22 @@ test('missed-appointment statistics over HTTP, their 422s, and cancelling moving
   assert.ok(departments.body.items.some((d) => d.name === 'cardiology' && d.cancelled === 1));
 });
 
+test('statistics and the clinician list come as CSV when asked for, the same rows as the JSON', async () => {
+  const path = '/v1/stats/missed?group_by=department';
+  const json = await worker.request(path);
+  assert.equal(json.status, 200, json.text);
+  const csv = await worker.request(path, { headers: { accept: 'text/csv' } });
+  assert.equal(csv.status, 200, csv.text);
+  assert.equal(csv.headers.get('content-type'), 'text/csv; charset=utf-8; header=present');
+  assert.equal(csv.headers.get('content-disposition'), 'attachment; filename="missed-appointments-by-department.csv"');
+  const lines = csv.text.split('\r\n');
+  assert.equal(lines.at(-1), '', 'every line ends with CRLF');
+  assert.equal(lines[0], 'group,period_start,appointments,attended,missed,cancelled,missed_minutes,missed_rate');
+  assert.deepEqual(lines.slice(1, -1).map((line) => line.split(',')[0]), json.body.items.map((row) => row.group));
+  const clinicians = await worker.request('/v1/clinicians?limit=2', { headers: { accept: 'text/csv' } });
+  assert.match(clinicians.headers.get('link') ?? '', /^<\/v1\/clinicians\?limit=2&cursor=[0-9a-f]+>; rel="next"$/);
+});
+
 test('a 10 MB chunked body is refused with a quick 413, and the worker answers the next request', async () => {
   const chunk = Buffer.alloc(64 * 1024, 0x20);
   let sent = 0;
