@@ -3,6 +3,7 @@
 
 mod support;
 
+use panda::domain::patient_search::{self, Search};
 use serde_json::json;
 use support::{example, Api};
 
@@ -213,8 +214,8 @@ fn list_parameters_are_validated() {
 #[test]
 fn the_patient_list_seeks_through_the_primary_key_index() {
     let api = Api::new();
-    let plan = api.db.query_plan(&panda::domain::patient::list_statement(Some("0000000000"), 50));
-    assert!(plan.iter().any(|l| l.starts_with("SEARCH patients USING") && l.contains("INDEX")), "{plan:?}");
+    let plan = api.db.query_plan(&patient_search::statement(&Search::default(), Some("0000000000"), 50));
+    assert!(plan.iter().any(|l| l.starts_with("SEARCH p USING") && l.contains("INDEX")), "{plan:?}");
     assert!(!plan.iter().any(|l| l.contains("TEMP B-TREE")), "no sort step: {plan:?}");
 }
 

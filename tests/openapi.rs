@@ -379,11 +379,16 @@ fn the_clinician_department_and_statistics_examples_are_real_responses() {
                         None => continue,
                     };
                     assert!(path.split('?').next() == Some(template), "{context}: {path} is another route");
-                    let accept: &[(&str, &str)] = if media_type == "text/csv" { &[("accept", "text/csv")] } else { &[] };
+                    let accept: &[(&str, &str)] =
+                        if media_type == "text/csv" { &[("accept", "text/csv")] } else { &[] };
                     let answer = api.call(method, path, None, accept);
                     assert_eq!(answer.status.to_string(), *status, "{context}: {}", answer.body);
                     if media_type == "text/csv" {
-                        assert_eq!(String::from_utf8_lossy(&answer.response.body), example["value"].as_str().unwrap(), "{context}");
+                        assert_eq!(
+                            String::from_utf8_lossy(&answer.response.body),
+                            example["value"].as_str().unwrap(),
+                            "{context}"
+                        );
                     } else {
                         assert_eq!(answer.body, example["value"], "{context}");
                     }

@@ -35,6 +35,7 @@ const TIME: &str = "/components/schemas/AppointmentCreate/properties/time/patter
 const NAME: &str = "/components/schemas/PatientCreate/properties/name/pattern";
 const CLINICIAN: &str = "/components/schemas/AppointmentCreate/properties/clinician/pattern";
 const BIRTH: &str = "/components/schemas/PatientCreate/properties/date_of_birth/pattern";
+const POSTCODE_SEARCH: &str = "/components/parameters/search_postcode/schema/pattern";
 
 #[test]
 fn every_value_member_of_the_same_kind_has_the_same_pattern() {
@@ -62,6 +63,9 @@ fn every_value_member_of_the_same_kind_has_the_same_pattern() {
         [TIME, TIME, "/components/parameters/to/schema/pattern"],
         [NAME, CLINICIAN, "/components/schemas/AppointmentPatch/properties/department/pattern"],
         [NAME, "/components/parameters/clinician/schema/pattern", "/components/parameters/department/schema/pattern"],
+        [NAME, NAME, "/components/parameters/search_name/schema/pattern"],
+        [NHS, NHS, "/components/parameters/search_nhs_number/schema/pattern"],
+        [BIRTH, BIRTH, "/components/parameters/search_date_of_birth/schema/pattern"],
     ] {
         assert_eq!(at(same[0]), at(same[1]), "{} and {}", same[0], same[1]);
         assert_eq!(at(same[0]), at(same[2]), "{} and {}", same[0], same[2]);
@@ -90,6 +94,12 @@ proptest! {
     #[test]
     fn a_postcode_of_the_documented_shape_is_accepted(input in admitted(POSTCODE)) {
         prop_assert!(Postcode::parse(&input).is_ok(), "{:?}", input);
+    }
+
+    #[test]
+    fn a_postcode_search_of_the_documented_shape_is_a_postcode_or_an_outward_code(input in admitted(POSTCODE_SEARCH)) {
+        let read = panda::domain::patient_search::PostcodeQuery::parse(&input);
+        prop_assert!(read.is_ok(), "{:?}", input);
     }
 
     #[test]

@@ -125,7 +125,10 @@ fn without_a_period_each_group_has_one_row_for_the_whole_range() {
     assert_eq!((rows[2]["missed"].clone(), rows[2]["missed_minutes"].clone()), (json!(28), json!(1950)));
     let from = api.get("/v1/stats/missed?group_by=clinician&from=2025-01-01&to=2030-01-01");
     assert_eq!(from.status, 200, "{}", from.body);
-    assert!(from.body["items"].as_array().unwrap().iter().all(|r| r["period_start"] == "2025-01-01"), "from, when given");
+    assert!(
+        from.body["items"].as_array().unwrap().iter().all(|r| r["period_start"] == "2025-01-01"),
+        "from, when given"
+    );
 }
 
 #[test]
@@ -516,10 +519,16 @@ fn the_statistics_as_csv_are_the_same_rows_as_the_json() {
         let answer = api.call("GET", path, None, &[("accept", "text/csv")]);
         assert_eq!(answer.status, 200);
         assert_eq!(answer.header("content-type"), Some("text/csv; charset=utf-8; header=present"));
-        assert!(answer.header("content-disposition").unwrap().starts_with("attachment; filename=\"missed-appointments-by-"));
+        assert!(answer
+            .header("content-disposition")
+            .unwrap()
+            .starts_with("attachment; filename=\"missed-appointments-by-"));
         let rows = csv_rows(&String::from_utf8(answer.response.body.clone()).unwrap());
         let header = &rows[0];
-        assert_eq!(header.join(","), "group,period_start,appointments,attended,missed,cancelled,missed_minutes,missed_rate");
+        assert_eq!(
+            header.join(","),
+            "group,period_start,appointments,attended,missed,cancelled,missed_minutes,missed_rate"
+        );
         assert_eq!(rows.len() - 1, json.as_array().unwrap().len(), "{path}");
         for (row, item) in rows[1..].iter().zip(json.as_array().unwrap()) {
             for (name, value) in header.iter().zip(row) {
@@ -538,7 +547,9 @@ fn the_statistics_as_csv_are_the_same_rows_as_the_json() {
 #[test]
 fn a_clinician_named_like_a_formula_cannot_run_in_a_spreadsheet() {
     let api = api_with_one_patient();
-    for (clinician, department) in [("=HYPERLINK(\"http://evil.example\",\"x\")", "@SUM(A1)"), ("Dr \"Ann\", Lee", "-2+3")] {
+    for (clinician, department) in
+        [("=HYPERLINK(\"http://evil.example\",\"x\")", "@SUM(A1)"), ("Dr \"Ann\", Lee", "-2+3")]
+    {
         let booked = api.post(
             "/v1/appointments",
             json!({"patient": "9434765919", "time": "2026-11-20T09:00:00Z", "duration": "30m",
@@ -573,7 +584,10 @@ fn clinician_and_department_lists_as_csv_page_like_the_json_with_a_link_to_the_n
     let all = csv(&api, "/v1/departments?limit=200");
     assert_eq!(all.header("link"), None, "the last page links nowhere");
     // JSON stays the default, and a problem is still a problem.
-    assert_eq!(api.call("GET", "/v1/clinicians", None, &[("accept", "*/*")]).body["items"], api.get("/v1/clinicians").body["items"]);
+    assert_eq!(
+        api.call("GET", "/v1/clinicians", None, &[("accept", "*/*")]).body["items"],
+        api.get("/v1/clinicians").body["items"]
+    );
     let refused = api.call("GET", "/v1/stats/missed?group_by=ward", None, &[("accept", "text/csv")]);
     assert_eq!((refused.status, refused.header("content-type")), (422, Some("application/problem+json")));
 }

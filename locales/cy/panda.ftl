@@ -105,4 +105,6 @@ statistics-too-large = Byddai gan yr ateb fwy na { $max } rhes. Gofynnwch am yst
 range-empty = Rhaid i { $field } fod yn hwyrach na from: mae'r ystod yn cynnwys from ond nid to.
 patient-unknown = Nid oes claf â rhif GIG { $nhs_number }; crëwch gofnod y claf yn gyntaf.
 limit-out-of-range = Rhaid i { $field } fod yn rhif cyfan o { $min } i { $max }.
+search-no-words = Does dim i chwilio amdano yn { $field }: rhowch o leiaf un gair o lythrennau neu ddigidau.
+search-too-many-words = Caiff { $field } gynnwys { $max } gair ar y mwyaf.
 cursor-invalid = Nid yw { $field } yn gyrchwr o'r rhestr hon; dechreuwch eto hebddo.

@@ -97,4 +97,6 @@ statistics-too-large = Die Antwort hätte mehr als { $max } Zeilen. Fragen Sie e
 range-empty = { $field } muss nach from liegen: from ist eingeschlossen, to ausgeschlossen.
 patient-unknown = Es gibt keinen Patienten mit der NHS-Nummer { $nhs_number }; legen Sie den Patienten zuerst an.
 limit-out-of-range = { $field } muss eine ganze Zahl von { $min } bis { $max } sein.
+search-no-words = { $field } enthält nichts zum Suchen: Geben Sie mindestens ein Wort aus Buchstaben oder Ziffern an.
+search-too-many-words = { $field } darf höchstens { $max } Wörter enthalten.
 cursor-invalid = { $field } ist kein Cursor aus dieser Liste; beginnen Sie ohne diesen Parameter von vorn.

@@ -97,4 +97,6 @@ statistics-too-large = The answer would have more than { $max } rows. Ask for a 
 range-empty = { $field } must be later than from: the range from is inclusive, to is exclusive.
 patient-unknown = There is no patient with NHS number { $nhs_number }; create the patient first.
 limit-out-of-range = { $field } must be a whole number from { $min } to { $max }.
+search-no-words = { $field } has nothing to search for: give at least one word of letters or digits.
+search-too-many-words = { $field } may have at most { $max } words.
 cursor-invalid = { $field } is not a cursor from this list; start again without it.

@@ -97,4 +97,6 @@ statistics-too-large = La respuesta tendría más de { $max } filas. Pida un int
 range-empty = { $field } debe ser posterior a from: from se incluye y to se excluye.
 patient-unknown = No existe ningún paciente con el número del NHS { $nhs_number }; registre primero al paciente.
 limit-out-of-range = { $field } debe ser un número entero entre { $min } y { $max }.
+search-no-words = { $field } no tiene nada que buscar: indique al menos una palabra de letras o dígitos.
+search-too-many-words = { $field } puede tener como máximo { $max } palabras.
 cursor-invalid = { $field } no es un cursor de esta lista; vuelva a empezar sin él.

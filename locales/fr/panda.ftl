@@ -97,4 +97,6 @@ statistics-too-large = La réponse compterait plus de { $max } lignes. Demandez 
 range-empty = { $field } doit être postérieur à from : from est inclus, to est exclu.
 patient-unknown = Aucun patient ne correspond au numéro NHS { $nhs_number } ; créez d'abord le dossier du patient.
 limit-out-of-range = { $field } doit être un nombre entier compris entre { $min } et { $max }.
+search-no-words = { $field } ne contient rien à rechercher : donnez au moins un mot de lettres ou de chiffres.
+search-too-many-words = { $field } peut contenir au plus { $max } mots.
 cursor-invalid = { $field } n'est pas un curseur de cette liste ; recommencez sans ce paramètre.

@@ -121,7 +121,10 @@ mod tests {
 
     #[test]
     fn a_name_a_spreadsheet_would_run_as_a_formula_is_written_as_text() {
-        assert_eq!(one(&[Cell::Text("=HYPERLINK(\"http://evil\",\"x\")")]), "\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"\r\n");
+        assert_eq!(
+            one(&[Cell::Text("=HYPERLINK(\"http://evil\",\"x\")")]),
+            "\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"\r\n"
+        );
         for formula in ["+1", "-1+2", "@SUM(A1)", "\tcmd", "\rcmd"] {
             assert!(one(&[Cell::Text(formula)]).starts_with("\"'"), "{formula:?}");
         }

@@ -170,7 +170,7 @@ async fn protected_route<D: Database>(
     now: OffsetDateTime,
 ) -> Result<Response, Error> {
     match route {
-        Route::ListPatients => patients::list(request, db).await,
+        Route::ListPatients => patients::list(request, db, now).await,
         Route::CreatePatient => patients::create(request, db, now).await,
         Route::GetPatient(nhs) => patients::get(&nhs, db).await,
         Route::UpdatePatient(nhs) => patients::update(&nhs, request, db, now).await,

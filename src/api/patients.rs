@@ -6,8 +6,11 @@ use super::error::Error;
 use super::input::{Fields, JSON, MERGE_PATCH};
 use super::{created, list_params, ok, ok_with_etag, Request, Response};
 use crate::domain::db::Database;
+use crate::domain::name_search;
 use crate::domain::nhs_number::NhsNumber;
 use crate::domain::patient::{self, NewPatient, PatientChanges};
+use crate::domain::patient_search::{self, PostcodeQuery, Search};
+use crate::domain::person_name::FreeText;
 use crate::domain::person_name::PersonName;
 use crate::domain::postcode::Postcode;
 use crate::domain::revision::Precondition;
@@ -45,11 +48,22 @@ pub async fn get(raw_nhs_number: &str, db: &impl Database) -> Result<Response, E
     ok_with_etag(&patient, patient.revision)
 }
 
-pub async fn list(request: &Request, db: &impl Database) -> Result<Response, Error> {
+pub async fn list(request: &Request, db: &impl Database, now: OffsetDateTime) -> Result<Response, Error> {
     let mut query = Fields::from_query(&request.query);
     let (limit, cursor) = list_params(&mut query);
+    let search = Search {
+        name: query.optional("name", |s| FreeText::parse(s).and_then(|text| name_search::query_words(text.as_str()))),
+        nhs_number: query.optional("nhs_number", NhsNumber::parse),
+        date_of_birth: query.optional("date_of_birth", |s| DateOfBirth::parse(s, latest_today(now))),
+        postcode: query.optional("postcode", PostcodeQuery::parse),
+    };
+    // A cursor is for the kind of list it came from: a name search's, or one in NHS-number order.
+    let cursor = cursor.and_then(|key| match patient_search::check_cursor(&search, &key) {
+        Ok(()) => Some(key),
+        Err(invalid) => query.refuse("cursor", invalid),
+    });
     query.finish()?;
-    ok(&patient::list(db, cursor.as_deref(), limit).await?)
+    ok(&patient_search::search(db, &search, cursor.as_deref(), limit).await?)
 }
 
 pub async fn update(

@@ -32,7 +32,14 @@ pub async fn missed(request: &Request, db: &impl Database, now: OffsetDateTime) 
         return Ok(ok(&Items { items: rows })?.header("vary", "Accept"));
     }
     let mut table = Csv::with_header(&[
-        "group", "period_start", "appointments", "attended", "missed", "cancelled", "missed_minutes", "missed_rate",
+        "group",
+        "period_start",
+        "appointments",
+        "attended",
+        "missed",
+        "cancelled",
+        "missed_minutes",
+        "missed_rate",
     ]);
     for row in &rows {
         table.row(&[

@@ -2,10 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::db::{read_one, write_one, Constraint, Database, Results, Rows, Statement};
+use super::db::{read_one, Constraint, Database, Results, Rows, Statement, Value};
 use super::error::Error;
+use super::name_search;
 use super::nhs_number::NhsNumber;
-use super::page::{encode_cursor, Page};
 use super::person_name::PersonName;
 use super::postcode::Postcode;
 use super::revision::{Precondition, Revision};
@@ -41,11 +41,11 @@ pub struct PatientChanges {
     pub postcode: Option<Postcode>,
 }
 
-const COLUMNS: &str = "nhs_number, name, date_of_birth, postcode, version, created_at, updated_at";
+pub(super) const COLUMNS: &str = "nhs_number, name, date_of_birth, postcode, version, created_at, updated_at";
 
 #[derive(Deserialize)]
-struct Row {
-    nhs_number: String,
+pub(super) struct Row {
+    pub(super) nhs_number: String,
     name: String,
     date_of_birth: String,
     postcode: String,
@@ -78,24 +78,54 @@ fn one(rows: &Rows) -> Result<Option<Patient>, Error> {
     rows.first::<Row>()?.map(Patient::try_from).transpose()
 }
 
+/// Replaces the patient's search words (`domain::name_search`) with those of `name`, in the
+/// batch that stores the name. They are written only if the patient exists at `revision`
+/// (`(version, created_at)`, both NULL for any revision), the condition the batch's own change of
+/// the patient applies under, so the words change exactly when the name does.
+pub(super) fn search_word_statements(nhs_number: &str, name: &str, revision: (Value, Value)) -> [Statement; 2] {
+    const GUARD: &str = "EXISTS (SELECT 1 FROM patients WHERE nhs_number = ?1
+                                   AND (?2 IS NULL OR (version = ?2 AND created_at = ?3)))";
+    // One JSON array, read by json_each: a name may have more words than a statement has room
+    // for parameters (D1 takes 100).
+    let words = serde_json::Value::from(name_search::index_words(name)).to_string();
+    let (version, created_at) = revision;
+    [
+        Statement::new(format!("DELETE FROM patient_name_words WHERE nhs_number = ?1 AND {GUARD}"))
+            .bind(nhs_number)
+            .bind(version.clone())
+            .bind(created_at.clone()),
+        Statement::new(format!(
+            "INSERT INTO patient_name_words (word, nhs_number) SELECT value, ?1 FROM json_each(?4) WHERE {GUARD}"
+        ))
+        .bind(nhs_number)
+        .bind(version)
+        .bind(created_at)
+        .bind(words),
+    ]
+}
+
 pub async fn create(db: &impl Database, new: &NewPatient, now: i64) -> Result<Patient, Error> {
     let statement = Statement::new(format!(
-        "INSERT INTO patients (nhs_number, name, date_of_birth, postcode, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+        "INSERT INTO patients (nhs_number, name, date_of_birth, postcode, created_at, updated_at, search_name)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)
          RETURNING {COLUMNS}"
     ))
     .bind(new.nhs_number.as_str())
     .bind(new.name.as_str())
     .bind(new.date_of_birth.to_string())
     .bind(new.postcode.as_str())
-    .bind(now);
-    let rows = write_one(db, statement).await.map_err(|e| {
-        if e.violates(Constraint::Unique("patients", "nhs_number")) {
-            Error::PatientExists { nhs_number: new.nhs_number.as_str().to_owned() }
-        } else {
-            e.into()
-        }
-    })?;
+    .bind(now)
+    .bind(name_search::sort_key(new.name.as_str()));
+    let [_, insert_words] =
+        search_word_statements(new.nhs_number.as_str(), new.name.as_str(), (Value::Null, Value::Null));
+    let rows =
+        db.write(vec![statement, insert_words]).await.map(|mut results| results.swap_remove(0)).map_err(|e| {
+            if e.violates(Constraint::Unique("patients", "nhs_number")) {
+                Error::PatientExists { nhs_number: new.nhs_number.as_str().to_owned() }
+            } else {
+                e.into()
+            }
+        })?;
     one(&rows)?.ok_or_else(|| Error::Internal("INSERT returned no row".into()))
 }
 
@@ -114,30 +144,6 @@ pub fn not_found(nhs_number: &NhsNumber) -> Error {
 /// A row if the patient exists, none otherwise: read in the same round trip as something else.
 pub fn exists_statement(nhs_number: &NhsNumber) -> Statement {
     Statement::new("SELECT 1 AS found FROM patients WHERE nhs_number = ?1").bind(nhs_number.as_str())
-}
-
-/// Patients in NHS-number order, after the one a cursor names.
-pub fn list_statement(after: Option<&str>, limit: u32) -> Statement {
-    Statement::new(format!(
-        "SELECT {COLUMNS} FROM patients
-          WHERE nhs_number > ?1
-          ORDER BY nhs_number
-          LIMIT ?2"
-    ))
-    // '' sorts before every NHS number, so the first page needs no special case.
-    .bind(after.unwrap_or(""))
-    // One more than asked shows whether another page follows.
-    .bind(limit + 1)
-}
-
-pub async fn list(db: &impl Database, after: Option<&str>, limit: u32) -> Result<Page<Patient>, Error> {
-    let patients = read_one(db, list_statement(after, limit))
-        .await?
-        .decode::<Row>()?
-        .into_iter()
-        .map(Patient::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Page::from_overfetch(patients, limit, |p| encode_cursor(&p.nhs_number)))
 }
 
 /// Applies a merge patch in one atomic statement; the precondition is checked by the same
@@ -161,6 +167,7 @@ pub async fn update(
             SET name = coalesce(?2, name),
                 date_of_birth = coalesce(?3, date_of_birth),
                 postcode = coalesce(?4, postcode),
+                search_name = coalesce(?8, search_name),
                 version = version + 1,
                 updated_at = ?5
           WHERE nhs_number = ?1
@@ -173,12 +180,21 @@ pub async fn update(
     .bind(changes.postcode.as_ref().map(Postcode::as_str))
     .bind(now)
     .bind(version)
-    .bind(created_at);
-    let mut results = Results::new(db.write(vec![statement, exists_statement(nhs_number)]).await?);
-    if let Some(patient) = one(&results.take(0)?)? {
+    .bind(created_at)
+    .bind(changes.name.as_ref().map(|name| name_search::sort_key(name.as_str())));
+    let mut batch = Vec::with_capacity(4);
+    if let Some(name) = &changes.name {
+        // Ahead of the update, under its condition, so the words change exactly when it applies.
+        batch.extend(search_word_statements(nhs_number.as_str(), name.as_str(), precondition.sql_params()));
+    }
+    let update_at = batch.len();
+    batch.push(statement);
+    batch.push(exists_statement(nhs_number));
+    let mut results = Results::new(db.write(batch).await?);
+    if let Some(patient) = one(&results.take(update_at)?)? {
         return Ok(patient);
     }
-    if results.take(1)?.is_empty()? {
+    if results.take(update_at + 1)?.is_empty()? {
         Err(not_found(nhs_number))
     } else {
         Err(Error::PreconditionFailed)

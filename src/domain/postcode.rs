@@ -116,6 +116,18 @@ impl Postcode {
         Ok(Self(format!("{outward} {inward}")))
     }
 
+    /// An outward code on its own (`SW1A`, `n6`, `ZZ99`), uppercased and trimmed, for finding
+    /// every postcode in it. Code: `invalid-postcode`.
+    pub fn parse_outward(input: &str) -> Result<String, Invalid> {
+        let outward = input.trim().to_ascii_uppercase();
+        let known = is_valid_outward(outward.as_bytes()) || outward == "GIR" || outward == "ZZ99";
+        if known {
+            Ok(outward)
+        } else {
+            Err(Invalid::new(INVALID))
+        }
+    }
+
     /// The normal form, e.g. `SW1A 1AA`.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -203,6 +215,16 @@ mod tests {
         // The ordinary rules are unchanged: Z is never a second letter, V never an inward letter.
         assert!(refused("AZ1 1AA"));
         assert!(refused("SW1A 1VA"));
+    }
+
+    #[test]
+    fn an_outward_code_alone_is_read_for_searches() {
+        assert_eq!(Postcode::parse_outward(" sw1a "), Ok("SW1A".into()));
+        assert_eq!(Postcode::parse_outward("N6"), Ok("N6".into()));
+        assert_eq!(Postcode::parse_outward("zz99"), Ok("ZZ99".into()));
+        for bad in ["", "SW1A 1AA", "Q1", "123", "SW1A1"] {
+            assert!(Postcode::parse_outward(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -21,7 +21,11 @@ use worker::web_sys::{self, ReadableStreamDefaultReader};
 use worker::{console_error, console_log, event, Context, Env, ScheduleContext, ScheduledEvent};
 
 use crate::api::{self, http};
-use crate::domain::sweep;
+use crate::domain::{patient_search, sweep};
+
+/// Chunks of patients given search words per cron run: with the sweep's statements, well under
+/// D1's 1,000 queries per invocation.
+const SEARCH_CHUNKS_PER_RUN: usize = 10;
 use d1::D1;
 
 #[event(start)]
@@ -58,7 +62,8 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         }
         line.to_string()
     };
-    match sweep::mark_missed(&D1::bind(&env), now).await {
+    let db = D1::bind(&env);
+    match sweep::mark_missed(&db, now).await {
         Ok(report) => console_log!(
             "{}",
             line(serde_json::json!({
@@ -67,6 +72,17 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
             }))
         ),
         Err(e) => console_error!("{}", line(serde_json::json!({ "cause": e.to_string() }))),
+    }
+    // Patients stored before names had search words get them, a few chunks per run.
+    match patient_search::index_unsearchable(&db, SEARCH_CHUNKS_PER_RUN).await {
+        Ok((0, _)) => {}
+        Ok((indexed, left)) => console_log!(
+            "{}",
+            serde_json::json!({ "event": "patient-search-backfill", "indexed": indexed, "remaining": left })
+        ),
+        Err(e) => {
+            console_error!("{}", serde_json::json!({ "event": "patient-search-backfill", "cause": e.to_string() }))
+        }
     }
 }
 

@@ -1,0 +1,302 @@
+//! Finding patients: by name (however it was written; see `domain::name_search`), date of birth,
+//! postcode (whole, or an outward code for every patient in it) and NHS number, in any
+//! combination, all of which must match.
+//!
+//! Without a name, patients come in NHS-number order, as the plain list does. With a name, the
+//! best matches come first: patients whose name has every query word as a whole word, then those
+//! where some query word is only the start of a word; among equals, shorter names first (fewer
+//! words besides the ones asked for), then by the folded name, then by NHS number. Both orders
+//! are keyset-paginated, so a page never shifts when patients are added.
+
+use serde::Deserialize;
+
+use super::db::{read_one, Database, Statement, Value};
+use super::error::Error;
+use super::invalid::Invalid;
+use super::name_search;
+use super::nhs_number::NhsNumber;
+use super::page::{encode_cursor, Page};
+use super::patient::{Patient, Row, COLUMNS};
+use super::postcode::Postcode;
+use super::timestamp::DateOfBirth;
+
+/// A postcode to search by: a whole one, or an outward code for every postcode in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PostcodeQuery {
+    Whole(Postcode),
+    Outward(String),
+}
+
+impl PostcodeQuery {
+    /// Coerced like any postcode. Code: `invalid-postcode`.
+    pub fn parse(input: &str) -> Result<Self, Invalid> {
+        Postcode::parse(input)
+            .map(PostcodeQuery::Whole)
+            .or_else(|_| Postcode::parse_outward(input).map(PostcodeQuery::Outward))
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    /// The folded words of the name asked for (`name_search::query_words`).
+    pub name: Option<Vec<String>>,
+    pub nhs_number: Option<NhsNumber>,
+    pub date_of_birth: Option<DateOfBirth>,
+    pub postcode: Option<PostcodeQuery>,
+}
+
+/// Where a page of name results ends: the sort key of its last patient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Ranked {
+    partial_words: i64,
+    name_length: i64,
+    search_name: String,
+    nhs_number: String,
+}
+
+impl Ranked {
+    /// The cursor key. `|` never occurs in a folded name (only letters, digits and spaces).
+    fn key(&self) -> String {
+        format!("{}|{}|{}|{}", self.partial_words, self.name_length, self.search_name, self.nhs_number)
+    }
+
+    fn from_key(key: &str) -> Option<Self> {
+        let mut parts = key.splitn(4, '|');
+        Some(Ranked {
+            partial_words: parts.next()?.parse().ok()?,
+            name_length: parts.next()?.parse().ok()?,
+            search_name: parts.next()?.to_owned(),
+            nhs_number: parts.next()?.to_owned(),
+        })
+    }
+}
+
+/// Whether `key` (a decoded cursor) can continue a search like `search`. Code: `cursor-invalid`.
+pub fn check_cursor(search: &Search, key: &str) -> Result<(), Invalid> {
+    let fits = if search.name.is_some() { Ranked::from_key(key).is_some() } else { NhsNumber::parse(key).is_ok() };
+    if fits {
+        Ok(())
+    } else {
+        Err(Invalid::new("cursor-invalid"))
+    }
+}
+
+/// The conditions on `p` (a patient row) for everything but the name, binding their values.
+fn field_conditions(search: &Search, statement: &mut Statement) -> Vec<String> {
+    let mut bind = |value: Value| {
+        statement.params.push(value);
+        format!("?{}", statement.params.len())
+    };
+    let mut conditions = Vec::new();
+    if let Some(nhs_number) = &search.nhs_number {
+        conditions.push(format!("p.nhs_number = {}", bind(nhs_number.as_str().into())));
+    }
+    if let Some(date_of_birth) = &search.date_of_birth {
+        conditions.push(format!("p.date_of_birth = {}", bind(date_of_birth.to_string().into())));
+    }
+    match &search.postcode {
+        Some(PostcodeQuery::Whole(postcode)) => {
+            conditions.push(format!("p.postcode = {}", bind(postcode.as_str().into())))
+        }
+        // Every postcode in an outward code starts with it and a space; `!` is the next character.
+        Some(PostcodeQuery::Outward(outward)) => conditions.push(format!(
+            "p.postcode >= {} AND p.postcode < {}",
+            bind(format!("{outward} ").into()),
+            bind(format!("{outward}!").into())
+        )),
+        None => {}
+    }
+    conditions
+}
+
+pub fn statement(search: &Search, after: Option<&str>, limit: u32) -> Statement {
+    let mut statement = Statement::new(String::new());
+    let Some(words) = &search.name else {
+        let mut conditions = field_conditions(search, &mut statement);
+        statement.params.push(after.unwrap_or("").into());
+        conditions.push(format!("p.nhs_number > ?{}", statement.params.len()));
+        statement.params.push(limit.saturating_add(1).into());
+        statement.sql = format!(
+            "SELECT {COLUMNS} FROM patients p WHERE {} ORDER BY p.nhs_number LIMIT ?{}",
+            conditions.join(" AND "),
+            statement.params.len()
+        );
+        return statement;
+    };
+    // Each query word with the bound of its prefix range: a seek on the words' primary key.
+    let mut query_words = Vec::new();
+    for word in words {
+        statement.params.push(word.as_str().into());
+        statement.params.push(name_search::prefix_upper_bound(word).into());
+        let n = statement.params.len();
+        query_words.push(format!("(?{}, ?{n})", n - 1));
+    }
+    statement.params.push(i64::try_from(words.len()).unwrap_or(i64::MAX).into());
+    let count = statement.params.len();
+    let conditions = field_conditions(search, &mut statement);
+    let after = after.and_then(Ranked::from_key).unwrap_or(Ranked {
+        partial_words: -1,
+        name_length: -1,
+        search_name: String::new(),
+        nhs_number: String::new(),
+    });
+    for value in
+        [after.partial_words.into(), after.name_length.into(), after.search_name.into(), after.nhs_number.into()]
+    {
+        statement.params.push(value);
+    }
+    let a = statement.params.len() - 3;
+    statement.params.push(limit.saturating_add(1).into());
+    let limit_param = statement.params.len();
+    let where_fields = if conditions.is_empty() { String::new() } else { format!(" AND {}", conditions.join(" AND ")) };
+    statement.sql = format!(
+        "WITH query (word, upper) AS (VALUES {values}),
+              hits AS (
+                  SELECT w.nhs_number, q.word, max(w.word = q.word) AS whole
+                    FROM query q
+                    JOIN patient_name_words w ON w.word >= q.word AND w.word < q.upper
+                   GROUP BY w.nhs_number, q.word),
+              found AS (
+                  SELECT nhs_number, ?{count} - sum(whole) AS partial_words
+                    FROM hits GROUP BY nhs_number HAVING count(*) = ?{count}),
+              ranked AS (
+                  SELECT {columns}, f.partial_words, length(p.search_name) AS name_length, p.search_name
+                    FROM found f JOIN patients p ON p.nhs_number = f.nhs_number
+                   WHERE 1 = 1{where_fields})
+         SELECT * FROM ranked
+          WHERE (partial_words, name_length, search_name, nhs_number) > (?{a}, ?{b}, ?{c}, ?{d})
+          ORDER BY partial_words, name_length, search_name, nhs_number
+          LIMIT ?{limit_param}",
+        values = query_words.join(", "),
+        columns = COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", "),
+        b = a + 1,
+        c = a + 2,
+        d = a + 3,
+    );
+    statement
+}
+
+#[derive(Deserialize)]
+struct RankedRow {
+    #[serde(flatten)]
+    row: Row,
+    partial_words: i64,
+    name_length: i64,
+    search_name: String,
+}
+
+pub async fn search(
+    db: &impl Database,
+    search: &Search,
+    after: Option<&str>,
+    limit: u32,
+) -> Result<Page<Patient>, Error> {
+    let rows = read_one(db, statement(search, after, limit)).await?;
+    if search.name.is_none() {
+        let patients = rows.decode::<Row>()?.into_iter().map(Patient::try_from).collect::<Result<Vec<_>, _>>()?;
+        return Ok(Page::from_overfetch(patients, limit, |p| encode_cursor(&p.nhs_number)));
+    }
+    let mut ranked = Vec::new();
+    for found in rows.decode::<RankedRow>()? {
+        let key = Ranked {
+            partial_words: found.partial_words,
+            name_length: found.name_length,
+            search_name: found.search_name,
+            nhs_number: found.row.nhs_number.clone(),
+        };
+        ranked.push((key, Patient::try_from(found.row)?));
+    }
+    let page = Page::from_overfetch(ranked, limit, |(key, _)| encode_cursor(&key.key()));
+    Ok(Page { items: page.items.into_iter().map(|(_, patient)| patient).collect(), next_cursor: page.next_cursor })
+}
+
+/// Patients indexed per round trip by [`index_unsearchable`].
+pub const INDEX_CHUNK: usize = 200;
+
+/// Gives search words to patients stored before names had them (`search_name` NULL, from before
+/// `migrations/0007_patient_search.sql`), at most `max_chunks` chunks of [`INDEX_CHUNK`] a run:
+/// the cron sweep calls it. Each chunk is one read and one atomic write of two statements, and a
+/// patient renamed meanwhile is left alone (the rename wrote its own words). Returns how many
+/// patients were indexed and whether some are left.
+pub async fn index_unsearchable(db: &impl Database, max_chunks: usize) -> Result<(usize, bool), super::db::DbError> {
+    #[derive(Deserialize)]
+    struct Unsearchable {
+        nhs_number: String,
+        name: String,
+    }
+    let mut indexed = 0;
+    for _ in 0..max_chunks {
+        let pending = read_one(
+            db,
+            Statement::new("SELECT nhs_number, name FROM patients WHERE search_name IS NULL LIMIT ?1")
+                .bind(i64::try_from(INDEX_CHUNK).unwrap_or(i64::MAX)),
+        )
+        .await?
+        .decode::<Unsearchable>()?;
+        if pending.is_empty() {
+            return Ok((indexed, false));
+        }
+        // {"<nhs number>": {"name": …, "search": …, "words": […]}, …}, read by json_each.
+        let chunk: serde_json::Map<String, serde_json::Value> = pending
+            .iter()
+            .map(|p| {
+                let entry = serde_json::json!({
+                    "name": p.name,
+                    "search": name_search::sort_key(&p.name),
+                    "words": name_search::index_words(&p.name),
+                });
+                (p.nhs_number.clone(), entry)
+            })
+            .collect();
+        let chunk = serde_json::Value::Object(chunk).to_string();
+        db.write(vec![
+            Statement::new(
+                "INSERT OR IGNORE INTO patient_name_words (word, nhs_number)
+                 SELECT w.value, p.key FROM json_each(?1) p, json_each(p.value, '$.words') w
+                  WHERE EXISTS (SELECT 1 FROM patients
+                                 WHERE nhs_number = p.key AND search_name IS NULL
+                                   AND name = json_extract(p.value, '$.name'))",
+            )
+            .bind(chunk.clone()),
+            Statement::new(
+                "UPDATE patients
+                    SET search_name = (SELECT json_extract(p.value, '$.search') FROM json_each(?1) p
+                                        WHERE p.key = patients.nhs_number)
+                  WHERE search_name IS NULL
+                    AND nhs_number IN (SELECT p.key FROM json_each(?1) p
+                                        WHERE json_extract(p.value, '$.name') = patients.name)",
+            )
+            .bind(chunk),
+        ])
+        .await?;
+        indexed += pending.len();
+        if pending.len() < INDEX_CHUNK {
+            return Ok((indexed, false));
+        }
+    }
+    Ok((indexed, true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_postcode_query_is_whole_or_an_outward_code() {
+        assert!(matches!(PostcodeQuery::parse("sw1a1aa"), Ok(PostcodeQuery::Whole(p)) if p.as_str() == "SW1A 1AA"));
+        assert_eq!(PostcodeQuery::parse("sw1a"), Ok(PostcodeQuery::Outward("SW1A".into())));
+        assert_eq!(PostcodeQuery::parse("nope").unwrap_err().code, "invalid-postcode");
+    }
+
+    #[test]
+    fn a_rank_key_reads_back() {
+        let key = Ranked {
+            partial_words: 1,
+            name_length: 14,
+            search_name: "dr glenn clark".into(),
+            nhs_number: "1373645350".into(),
+        };
+        assert_eq!(Ranked::from_key(&key.key()), Some(key));
+        assert_eq!(Ranked::from_key("1|x|a|b"), None);
+    }
+}
