@@ -176,6 +176,9 @@ fn every_search_reads_through_an_index() {
     ];
     for (label, search) in searches {
         let plan = api.db.query_plan(&patient_search::statement(&search, None, 50));
+        if std::env::var_os("PANDA_SHOW_PLANS").is_some() {
+            eprintln!("{label}: {plan:#?}");
+        }
         assert!(
             !plan.iter().any(|l| l.starts_with("SCAN p") || l.starts_with("SCAN w") || l == "SCAN patients"),
             "{label}: {plan:?}"

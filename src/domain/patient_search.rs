@@ -123,16 +123,34 @@ pub fn statement(search: &Search, after: Option<&str>, limit: u32) -> Statement 
         );
         return statement;
     };
-    // Each query word with the bound of its prefix range: a seek on the words' primary key.
-    let mut query_words = Vec::new();
-    for word in words {
+    // The longest query word drives: its prefix range is a seek on the words' primary key and
+    // likely the fewest rows. Every other word is then checked per candidate, through the
+    // patient's own few words (`patient_name_words_by_patient`), so the cost follows the
+    // candidates of one word, not the sum of every word's matches.
+    let mut ordered: Vec<&String> = words.iter().collect();
+    ordered.sort_by_key(|word| std::cmp::Reverse(word.chars().count()));
+    let mut ranges = Vec::new();
+    for word in &ordered {
         statement.params.push(word.as_str().into());
         statement.params.push(name_search::prefix_upper_bound(word).into());
-        let n = statement.params.len();
-        query_words.push(format!("(?{}, ?{n})", n - 1));
+        let upper = statement.params.len();
+        ranges.push((upper - 1, upper));
     }
-    statement.params.push(i64::try_from(words.len()).unwrap_or(i64::MAX).into());
-    let count = statement.params.len();
+    let (drive_word, drive_upper) = ranges[0];
+    // For each other word: 1 when it is a whole word of the name, 0 when only the start of one,
+    // NULL when neither.
+    let others: Vec<String> = ranges[1..]
+        .iter()
+        .enumerate()
+        .map(|(k, (word, upper))| {
+            format!(
+                "(SELECT max(o.word = ?{word}) FROM patient_name_words o
+                   WHERE o.nhs_number = d.nhs_number AND o.word >= ?{word} AND o.word < ?{upper}) AS m{k}"
+            )
+        })
+        .collect();
+    let all_found: String = (0..others.len()).map(|k| format!(" AND m{k} IS NOT NULL")).collect();
+    let whole_words: String = (0..others.len()).map(|k| format!(" + m{k}")).collect();
     let conditions = field_conditions(search, &mut statement);
     let after = after.and_then(Ranked::from_key).unwrap_or(Ranked {
         partial_words: -1,
@@ -148,27 +166,28 @@ pub fn statement(search: &Search, after: Option<&str>, limit: u32) -> Statement 
     let a = statement.params.len() - 3;
     statement.params.push(limit.saturating_add(1).into());
     let limit_param = statement.params.len();
-    let where_fields = if conditions.is_empty() { String::new() } else { format!(" AND {}", conditions.join(" AND ")) };
+    let where_fields: String = conditions.iter().map(|c| format!(" AND {c}")).collect();
     statement.sql = format!(
-        "WITH query (word, upper) AS (VALUES {values}),
-              hits AS (
-                  SELECT w.nhs_number, q.word, max(w.word = q.word) AS whole
-                    FROM query q
-                    JOIN patient_name_words w ON w.word >= q.word AND w.word < q.upper
-                   GROUP BY w.nhs_number, q.word),
-              found AS (
-                  SELECT nhs_number, ?{count} - sum(whole) AS partial_words
-                    FROM hits GROUP BY nhs_number HAVING count(*) = ?{count}),
+        "WITH driven AS (
+                  SELECT w.nhs_number, max(w.word = ?{drive_word}) AS m
+                    FROM patient_name_words w
+                   WHERE w.word >= ?{drive_word} AND w.word < ?{drive_upper}
+                   GROUP BY w.nhs_number),
+              -- Materialised, so each word's check runs once per candidate, not once per use.
+              matched AS MATERIALIZED (
+                  SELECT d.nhs_number, d.m{other_columns} FROM driven d),
               ranked AS (
-                  SELECT {columns}, f.partial_words, length(p.search_name) AS name_length, p.search_name
-                    FROM found f JOIN patients p ON p.nhs_number = f.nhs_number
-                   WHERE 1 = 1{where_fields})
+                  SELECT {columns}, {count} - (m.m{whole_words}) AS partial_words,
+                         length(p.search_name) AS name_length, p.search_name
+                    FROM matched m JOIN patients p ON p.nhs_number = m.nhs_number
+                   WHERE 1 = 1{all_found}{where_fields})
          SELECT * FROM ranked
           WHERE (partial_words, name_length, search_name, nhs_number) > (?{a}, ?{b}, ?{c}, ?{d})
           ORDER BY partial_words, name_length, search_name, nhs_number
           LIMIT ?{limit_param}",
-        values = query_words.join(", "),
+        other_columns = others.iter().map(|o| format!(", {o}")).collect::<String>(),
         columns = COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", "),
+        count = words.len(),
         b = a + 1,
         c = a + 2,
         d = a + 3,
