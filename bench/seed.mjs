@@ -26,12 +26,15 @@ export function seedSql({ patients, appointments, now }) {
   WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ${DEPARTMENTS})
   SELECT i, 'department ' || i, ${now} FROM k;`);
   // About 1 in 11 nine-digit stems has check digit 10 and is skipped, so generate 15% extra.
-  lines.push(`INSERT INTO patients (nhs_number, name, date_of_birth, postcode, created_at, updated_at)
+  lines.push(`INSERT INTO patients (nhs_number, name, date_of_birth, postcode, created_at, updated_at, search_name)
   WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i < ${Math.ceil(patients * 1.15)}),
        stem(d) AS (SELECT printf('%09d', 100000000 + i) FROM k),
        checked(d, c) AS (SELECT d, ${checkDigitSql('d')} FROM stem)
-  SELECT d || (CASE c WHEN 11 THEN 0 ELSE c END), 'Bench Patient ' || d, '1980-01-01', 'SW1A 1AA', ${now}, ${now}
+  SELECT d || (CASE c WHEN 11 THEN 0 ELSE c END), 'Bench Patient ' || d, '1980-01-01', 'SW1A 1AA', ${now}, ${now},
+         'bench patient ' || d
     FROM checked WHERE c <> 10 LIMIT ${patients};`);
+  // Their search words, as domain::name_search makes them for these ASCII names.
+  lines.push(searchWordsSql());
   const start = now - 2 * 365 * 86400;
   const span = 3 * 365 * 86400;
   for (let from = 0; from < appointments; from += CHUNK) {
@@ -51,6 +54,56 @@ export function seedSql({ patients, appointments, now }) {
   }
   return lines.join('\n\n') + '\n';
 }
+
+/** The search words of every patient whose name is two or three space-separated ASCII words. */
+function searchWordsSql() {
+  return `INSERT OR IGNORE INTO patient_name_words (word, nhs_number)
+  SELECT lower(substr(name, 1, instr(name, ' ') - 1)), nhs_number FROM patients
+  UNION ALL SELECT lower(substr(rest, 1, CASE instr(rest, ' ') WHEN 0 THEN length(rest) ELSE instr(rest, ' ') - 1 END)), nhs_number
+          FROM (SELECT nhs_number, substr(name, instr(name, ' ') + 1) AS rest FROM patients)
+  UNION ALL SELECT lower(substr(rest, instr(rest, ' ') + 1)), nhs_number
+          FROM (SELECT nhs_number, substr(name, instr(name, ' ') + 1) AS rest FROM patients) WHERE instr(rest, ' ') > 0;`;
+}
+
+const FIRST_NAMES = ['Olivia', 'Amelia', 'Isla', 'Ava', 'Ivy', 'Freya', 'Lily', 'Florence', 'Mia', 'Willow', 'Rosie', 'Sophia',
+  'Isabella', 'Grace', 'Daisy', 'Sienna', 'Poppy', 'Elsie', 'Emily', 'Ella', 'Evelyn', 'Phoebe', 'Sofia', 'Evie', 'Charlotte',
+  'Harper', 'Millie', 'Matilda', 'Maya', 'Sophie', 'Alice', 'Emilia', 'Isabelle', 'Ruby', 'Luna', 'Maisie', 'Aria', 'Penelope',
+  'Mila', 'Bonnie', 'Eva', 'Hallie', 'Eliza', 'Ada', 'Violet', 'Esme', 'Arabella', 'Imogen', 'Jessica', 'Delilah', 'Noah',
+  'Muhammad', 'Oliver', 'George', 'Leo', 'Arthur', 'Oscar', 'Harry', 'Theodore', 'Archie', 'Jack', 'Charlie', 'Henry', 'Freddie',
+  'Alfie', 'Finley', 'Theo', 'Thomas', 'Ezra', 'Jacob', 'Lucas', 'Tommy', 'Teddy', 'William', 'Arlo', 'Isaac', 'Albie', 'Elijah',
+  'Joshua', 'James', 'Alexander', 'Roman', 'Max', 'Ronnie', 'Mason', 'Reuben', 'Edward', 'Hugo', 'Louie', 'Rory', 'Frankie',
+  'Jude', 'Ethan', 'Toby', 'Louis', 'Reggie', 'Harrison', 'Sebastian', 'Hunter', 'Glenn'];
+const SURNAMES = ['Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Patel', 'Robinson', 'Wright',
+  'Thompson', 'Evans', 'Walker', 'White', 'Roberts', 'Green', 'Hall', 'Thomas', 'Clarke', 'Jackson', 'Wood', 'Harris', 'Edwards',
+  'Turner', 'Martin', 'Cooper', 'Hill', 'Ward', 'Hughes', 'Moore', 'Clark', 'King', 'Harrison', 'Lewis', 'Baker', 'Lee', 'Allen',
+  'Morris', 'Khan', 'Scott', 'Watson', 'Davis', 'Parker', 'James', 'Bennett', 'Young', 'Phillips', 'Richardson', 'Mitchell',
+  'Bailey', 'Carter', 'Cook', 'Singh', 'Shaw', 'Bell', 'Collins', 'Morgan', 'Kelly', 'Begum', 'Miller', 'Cox', 'Hussain',
+  'Marshall', 'Simpson', 'Price', 'Anderson', 'Adams', 'Wilkinson', 'Ali', 'Ahmed', 'Foster', 'Ellis', 'Murphy', 'Chapman',
+  'Mason', 'Gray', 'Richards', 'Webb', 'Griffiths', 'Hunt', 'Palmer', 'Campbell', 'Holmes', 'Mills', 'Rogers', 'Barnes',
+  'Knight', 'Matthews', 'Barker', 'Powell', 'Stevens', 'Kaur', 'Fisher', 'Butler', 'Dixon', 'Russell', 'Harvey', 'Pearson', 'Graham'];
+
+/**
+ * `patients` patients named from 100 common first names and 100 common surnames (so each name is
+ * shared by about patients / 10,000 of them, as in a real register), with their search words: the
+ * data for the name-search benchmark (bench/search.mjs).
+ */
+export function namedPatientsSql({ patients, now }) {
+  const json = (list) => `'${JSON.stringify(list)}'`;
+  const insert = `INSERT INTO patients (nhs_number, name, date_of_birth, postcode, created_at, updated_at, search_name)
+  WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i < ${Math.ceil(patients * 1.15)}),
+       stem(i, d) AS (SELECT i, printf('%09d', 100000000 + i) FROM k),
+       checked(i, d, c) AS (SELECT i, d, ${checkDigitSql('d')} FROM stem),
+       named(i, d, c, name) AS (
+         SELECT i, d, c, json_extract(${json(FIRST_NAMES)}, '$[' || (i % ${FIRST_NAMES.length}) || ']') || ' ' ||
+                         json_extract(${json(SURNAMES)}, '$[' || ((i / ${FIRST_NAMES.length}) % ${SURNAMES.length}) || ']')
+           FROM checked WHERE c <> 10)
+  SELECT d || (CASE c WHEN 11 THEN 0 ELSE c END), name,
+         date(-3000000000 + (i * 7919) % 3000000000, 'unixepoch'), 'SW1A 1AA', ${now}, ${now}, lower(name)
+    FROM named LIMIT ${patients};`;
+  return `${insert}\n\n${searchWordsSql()}\n`;
+}
+
+export const NAMES = { FIRST_NAMES, SURNAMES };
 
 /** `count` active appointments that all ended before `now`: a backlog for the sweep. */
 export function backlogSql({ count, patients, now }) {
