@@ -63,6 +63,22 @@ test('pages list every patient exactly once, in a stable order', async () => {
   assert.deepEqual(new Set(seen), new Set(patients.map((p) => p.nhs_number)));
 });
 
+test('a receptionist finds patients by name however it is written, by birth date and by postcode', async () => {
+  const names = async (query) => {
+    const answer = await worker.request(`/v1/patients?${query}`);
+    assert.equal(answer.status, 200, answer.text);
+    return answer.body.items.map((p) => p.name);
+  };
+  assert.deepEqual(await names('name=clark%20gl'), ['Dr Glenn Clark']);
+  assert.deepEqual(await names(`name=${encodeURIComponent('桂荣')}`), ['刘桂荣']);
+  assert.deepEqual(await names('name=GLENN&date_of_birth=1996-02-01&postcode=n62fa'), ['Dr Glenn Clark']);
+  const inN6 = patients.filter((p) => p.postcode.startsWith('N6 ')).map((p) => p.name);
+  assert.deepEqual((await names('postcode=n6')).sort(), inN6.sort());
+  const refused = await worker.request('/v1/patients?name=%21%21');
+  assert.equal(refused.status, 422);
+  assert.equal(refused.body.errors[0].code, 'search-no-words');
+});
+
 test('a patient of no fixed abode is registered with the NHS pseudo-postcode', async () => {
   const created = await worker.request('/v1/patients', {
     method: 'POST', json: { nhs_number: '6000000006', name: 'Sam Nomad', date_of_birth: '1980-05-05', postcode: 'zz993vz' },

@@ -47,6 +47,8 @@ REFUSALS_THE_SCHEMA_CANNOT_STATE = {
     "date-in-future",  # a birth date after today: the clock
     "appointment-ends-in-past",  # an active appointment that would be over already: the clock
     "statistics-too-large",  # more groups times periods than one answer holds: the data
+    "search-no-words",  # a name search needs a letter or a digit (a Unicode property)
+    "search-too-many-words",  # a name search has at most 8 words
 }
 
 
