@@ -1,6 +1,7 @@
 // A small PANDA client for the frontend team: plain JavaScript, no dependencies (Node 20+ or a
-// browser's fetch). It signs in, creates a patient and an appointment, reads them back, and shows
-// the localised error PANDA sends for a bad NHS number.
+// browser's fetch). It signs in, creates a patient and an appointment, reads them back, finds the
+// patient by name, lists open appointments, downloads the statistics as CSV, and shows the
+// localised error PANDA sends for a bad NHS number.
 //
 //   PANDA_URL=http://127.0.0.1:8787 PANDA_USERNAME=alice PANDA_PASSWORD='…' node examples/client.mjs
 //   (PANDA_LANGUAGE=cy for Welsh errors; fr, de and es also work)
@@ -51,6 +52,20 @@ async function main() {
   const patient = await call(`/v1/patients/${created.body.nhs_number}`, { token });
   const appointment = await call(`/v1/appointments/${booked.body.id}`, { token });
   console.log('read back', patient.body.name, '|', appointment.body.time, appointment.body.duration, appointment.body.status);
+
+  // A receptionist's search: however the name is typed, words in any order, best matches first.
+  const found = await call(`/v1/patients?name=${encodeURIComponent('CLARK gl')}&postcode=N6`, { token });
+  console.log('found', found.body.items.map((p) => `${p.name} (${p.nhs_number})`).join(', '));
+
+  // Today's open appointments with those already missed: several statuses at once.
+  const open = await call('/v1/appointments?status=active,missed&limit=5', { token });
+  console.log('open or missed', open.body.items.length);
+
+  // The statistics as CSV, for a spreadsheet: the same rows as the JSON.
+  const csv = await fetch(`${BASE}/v1/stats/missed?group_by=department`, {
+    headers: { authorization: `Bearer ${token}`, accept: 'text/csv' },
+  });
+  console.log('csv', csv.headers.get('content-disposition'), '|', (await csv.text()).split('\r\n')[0]);
 
   try {
     await call('/v1/patients', { method: 'POST', token, body: { nhs_number: '1234567890', name: 'Test', date_of_birth: '1990-01-01', postcode: 'SW1A 1AA' } });

@@ -29,6 +29,9 @@ test('the example client signs in, creates, reads back and shows a localised err
   assert.match(out, /created patient 1373645350 N6 2FA/);
   assert.match(out, /booked appointment [0-9a-f-]{36} active/);
   assert.match(out, /read back Dr Glenn Clark \| .+ 1h30m active/);
+  assert.match(out, /found Dr Glenn Clark \(1373645350\)/);
+  assert.match(out, /open or missed [1-5]/);
+  assert.match(out, /csv attachment; filename="missed-appointments-by-department.csv" \| group,period_start,appointments/);
   assert.match(out, /error 422 validation-failed: nhs-number-checksum: nhs_number is not a valid NHS number/);
 });
 
