@@ -63,3 +63,21 @@ fn clinicians_and_departments_move_into_their_own_tables_without_loss() {
         assert_eq!(read.header("etag"), Some(etag.as_str()), "versions and timestamps survive");
     }
 }
+
+#[test]
+fn the_word_pairs_and_vocabulary_are_built_from_the_words_already_there() {
+    let db = Sqlite::empty();
+    db.apply_migrations(|name| name < "0008");
+    db.exec(
+        "INSERT INTO patients (nhs_number, name, date_of_birth, postcode, created_at, updated_at, search_name)
+         VALUES ('1373645350', 'Dr Glenn Clark', '1996-02-01', 'N6 2FA', 0, 0, 'dr glenn clark'),
+                ('9434765919', 'Glenn Hall', '1990-01-01', 'N6 2FA', 0, 0, 'glenn hall');
+         INSERT INTO patient_name_words (word, nhs_number)
+         VALUES ('dr', '1373645350'), ('glenn', '1373645350'), ('clark', '1373645350'),
+                ('glenn', '9434765919'), ('hall', '9434765919');",
+    );
+    db.apply_migrations(|name| name.starts_with("0008"));
+    assert_eq!(db.count("SELECT count(*) FROM patient_name_pairs"), 6 + 2);
+    assert_eq!(db.count("SELECT patients FROM patient_search_vocabulary WHERE word = 'glenn'"), 2);
+    assert_eq!(db.count("SELECT count(*) FROM patient_search_vocabulary"), 4);
+}

@@ -154,6 +154,11 @@ fn every_search_reads_through_an_index() {
     let words = Some(name_search::query_words("glenn cl").unwrap());
     let searches = [
         ("name", Search { name: words.clone(), ..Search::default() }),
+        ("one name word", Search { name: Some(name_search::query_words("clark").unwrap()), ..Search::default() }),
+        (
+            "three name words",
+            Search { name: Some(name_search::query_words("dr glenn cl").unwrap()), ..Search::default() },
+        ),
         (
             "postcode",
             Search { postcode: Some(PostcodeQuery::Whole(Postcode::parse("N6 2FA").unwrap())), ..Search::default() },
@@ -184,7 +189,43 @@ fn every_search_reads_through_an_index() {
             "{label}: {plan:?}"
         );
         assert!(plan.iter().any(|l| l.contains("INDEX") || l.contains("PRIMARY KEY")), "{label}: {plan:?}");
+        if label.contains("name") && label != "one name word" {
+            // Two words or more: straight to the patients who have both, a seek per distinct word.
+            assert!(
+                plan.iter().any(|l| l.starts_with("SEARCH pr USING PRIMARY KEY (word=? AND other_word>?")),
+                "{label}: {plan:?}"
+            );
+        }
     }
+}
+
+/// The pairs and the vocabulary, rebuilt from the words: what the triggers must always keep.
+fn assert_pairs_and_vocabulary_agree_with_the_words(api: &Api) {
+    let pairs = "SELECT a.word, b.word, a.nhs_number FROM patient_name_words a
+                   JOIN patient_name_words b ON b.nhs_number = a.nhs_number AND b.word <> a.word";
+    let kept = "SELECT word, other_word, nhs_number FROM patient_name_pairs";
+    assert_eq!(api.db.count(&format!("SELECT count(*) FROM ({pairs} EXCEPT {kept})")), 0);
+    assert_eq!(api.db.count(&format!("SELECT count(*) FROM ({kept} EXCEPT {pairs})")), 0);
+    let vocabulary = "SELECT word, count(*) FROM patient_name_words GROUP BY word";
+    let counted = "SELECT word, patients FROM patient_search_vocabulary";
+    assert_eq!(api.db.count(&format!("SELECT count(*) FROM ({vocabulary} EXCEPT {counted})")), 0);
+    assert_eq!(api.db.count(&format!("SELECT count(*) FROM ({counted} EXCEPT {vocabulary})")), 0);
+}
+
+#[test]
+fn the_word_pairs_and_the_vocabulary_follow_every_change_of_the_words() {
+    let api = api_with_patients();
+    assert_pairs_and_vocabulary_agree_with_the_words(&api);
+    assert!(api.db.count("SELECT count(*) FROM patient_name_pairs") > 100);
+    assert_eq!(api.patch("/v1/patients/6000000006", json!({"name": "Zoë Jónsdóttir Clark"})).status, 200);
+    assert_eq!(api.delete("/v1/patients/1373645350").status, 204);
+    assert_pairs_and_vocabulary_agree_with_the_words(&api);
+    assert_eq!(names(&api, "name=clark%20zoe"), ["Zoë Jónsdóttir Clark"]);
+    assert_eq!(names(&api, "name=glenn%20clark"), ["Glenn Clarke"]);
+    for patient in example("patients") {
+        api.delete(&format!("/v1/patients/{}", patient["nhs_number"].as_str().unwrap()));
+    }
+    assert_pairs_and_vocabulary_agree_with_the_words(&api);
 }
 
 #[test]

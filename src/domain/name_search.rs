@@ -26,6 +26,11 @@ use super::invalid::Invalid;
 /// The most words a name query may have.
 pub const MAX_QUERY_WORDS: usize = 8;
 
+/// The most search words a name is indexed under: every pair of them is indexed too
+/// (`migrations/0008_patient_name_pairs.sql`), so this bounds a name's rows at 32 + 32 × 31. Real
+/// names have far fewer; a name of more is searchable by its first 32.
+pub const MAX_INDEX_WORDS: usize = 32;
+
 /// The folded form of `text`: compatibility-decomposed, marks dropped, letters that carry their
 /// accent in the letter itself replaced by their plain form, lowercased.
 pub fn fold(text: &str) -> String {
@@ -102,7 +107,7 @@ fn words(text: &str) -> Vec<String> {
 }
 
 /// What a name is indexed under: its words, and every suffix of a word in an unspaced script.
-/// Each once, in a stable order.
+/// Each once, in a stable order, at most [`MAX_INDEX_WORDS`].
 pub fn index_words(name: &str) -> Vec<String> {
     let mut indexed: Vec<String> = Vec::new();
     for word in words(name) {
@@ -110,6 +115,9 @@ pub fn index_words(name: &str) -> Vec<String> {
         let suffixes: Vec<String> =
             if is_run { word.char_indices().map(|(i, _)| word[i..].to_owned()).collect() } else { vec![word] };
         for suffix in suffixes {
+            if indexed.len() == MAX_INDEX_WORDS {
+                return indexed;
+            }
             if !indexed.contains(&suffix) {
                 indexed.push(suffix);
             }
@@ -176,6 +184,15 @@ mod tests {
         assert_eq!(index_words("刘桂荣"), ["刘桂荣", "桂荣", "荣"]);
         assert_eq!(index_words("山田 太郎"), ["山田", "田", "太郎", "郎"]);
         assert_eq!(index_words("Leah 陈"), ["leah", "陈"]);
+    }
+
+    #[test]
+    fn a_name_is_indexed_under_at_most_32_words() {
+        let long: String = (0..50).map(|i| format!("w{i} ")).collect();
+        let indexed = index_words(&long);
+        assert_eq!(indexed.len(), MAX_INDEX_WORDS);
+        assert_eq!(indexed[31], "w31");
+        assert_eq!(index_words(&"刘".repeat(200)).len(), MAX_INDEX_WORDS, "a run of 200 has 200 suffixes");
     }
 
     #[test]

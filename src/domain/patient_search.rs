@@ -123,10 +123,12 @@ pub fn statement(search: &Search, after: Option<&str>, limit: u32) -> Statement 
         );
         return statement;
     };
-    // The longest query word drives: its prefix range is a seek on the words' primary key and
-    // likely the fewest rows. Every other word is then checked per candidate, through the
-    // patient's own few words (`patient_name_words_by_patient`), so the cost follows the
-    // candidates of one word, not the sum of every word's matches.
+    // The longest query words drive, as likely the fewest rows. One word: a seek on the words'
+    // primary key for its prefix range. Two or more: the two longest as a pair, each distinct word
+    // of the first's range (the vocabulary) a seek on the pairs' primary key with the second's
+    // range, so the cost follows the patients who have both, not either. Every further word is
+    // then checked per candidate, through the patient's own few words
+    // (`patient_name_words_by_patient`).
     let mut ordered: Vec<&String> = words.iter().collect();
     ordered.sort_by_key(|word| std::cmp::Reverse(word.chars().count()));
     let mut ranges = Vec::new();
@@ -137,9 +139,32 @@ pub fn statement(search: &Search, after: Option<&str>, limit: u32) -> Statement 
         ranges.push((upper - 1, upper));
     }
     let (drive_word, drive_upper) = ranges[0];
+    let (driven, checked) = match ranges.get(1) {
+        None => (
+            format!(
+                "SELECT w.nhs_number, max(w.word = ?{drive_word}) AS m
+                   FROM patient_name_words w
+                  WHERE w.word >= ?{drive_word} AND w.word < ?{drive_upper}
+                  GROUP BY w.nhs_number"
+            ),
+            &ranges[1..],
+        ),
+        Some((pair_word, pair_upper)) => (
+            format!(
+                "SELECT pr.nhs_number, max(pr.word = ?{drive_word}) + max(pr.other_word = ?{pair_word}) AS m
+                   -- CROSS JOIN: SQLite keeps this order, one seek per distinct word of the range.
+                   FROM patient_search_vocabulary v
+                  CROSS JOIN patient_name_pairs pr
+                  WHERE v.word >= ?{drive_word} AND v.word < ?{drive_upper}
+                    AND pr.word = v.word AND pr.other_word >= ?{pair_word} AND pr.other_word < ?{pair_upper}
+                  GROUP BY pr.nhs_number"
+            ),
+            &ranges[2..],
+        ),
+    };
     // For each other word: 1 when it is a whole word of the name, 0 when only the start of one,
     // NULL when neither.
-    let others: Vec<String> = ranges[1..]
+    let others: Vec<String> = checked
         .iter()
         .enumerate()
         .map(|(k, (word, upper))| {
@@ -168,11 +193,7 @@ pub fn statement(search: &Search, after: Option<&str>, limit: u32) -> Statement 
     let limit_param = statement.params.len();
     let where_fields: String = conditions.iter().map(|c| format!(" AND {c}")).collect();
     statement.sql = format!(
-        "WITH driven AS (
-                  SELECT w.nhs_number, max(w.word = ?{drive_word}) AS m
-                    FROM patient_name_words w
-                   WHERE w.word >= ?{drive_word} AND w.word < ?{drive_upper}
-                   GROUP BY w.nhs_number),
+        "WITH driven AS ({driven}),
               -- Materialised, so each word's check runs once per candidate, not once per use.
               matched AS MATERIALIZED (
                   SELECT d.nhs_number, d.m{other_columns} FROM driven d),
