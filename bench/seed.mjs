@@ -57,12 +57,12 @@ export function seedSql({ patients, appointments, now }) {
 
 /** The search words of every patient whose name is two or three space-separated ASCII words. */
 function searchWordsSql() {
-  return `INSERT OR IGNORE INTO patient_name_words (word, nhs_number)
-  SELECT lower(substr(name, 1, instr(name, ' ') - 1)), nhs_number FROM patients
-  UNION ALL SELECT lower(substr(rest, 1, CASE instr(rest, ' ') WHEN 0 THEN length(rest) ELSE instr(rest, ' ') - 1 END)), nhs_number
-          FROM (SELECT nhs_number, substr(name, instr(name, ' ') + 1) AS rest FROM patients)
-  UNION ALL SELECT lower(substr(rest, instr(rest, ' ') + 1)), nhs_number
-          FROM (SELECT nhs_number, substr(name, instr(name, ' ') + 1) AS rest FROM patients) WHERE instr(rest, ' ') > 0;`;
+  return `INSERT OR IGNORE INTO patient_name_words (word, nhs_number, search_name)
+  SELECT lower(substr(name, 1, instr(name, ' ') - 1)), nhs_number, search_name FROM patients
+  UNION ALL SELECT lower(substr(rest, 1, CASE instr(rest, ' ') WHEN 0 THEN length(rest) ELSE instr(rest, ' ') - 1 END)), nhs_number, search_name
+          FROM (SELECT nhs_number, search_name, substr(name, instr(name, ' ') + 1) AS rest FROM patients)
+  UNION ALL SELECT lower(substr(rest, instr(rest, ' ') + 1)), nhs_number, search_name
+          FROM (SELECT nhs_number, search_name, substr(name, instr(name, ' ') + 1) AS rest FROM patients) WHERE instr(rest, ' ') > 0;`;
 }
 
 const FIRST_NAMES = ['Olivia', 'Amelia', 'Isla', 'Ava', 'Ivy', 'Freya', 'Lily', 'Florence', 'Mia', 'Willow', 'Rosie', 'Sophia',

@@ -63,6 +63,18 @@ fn whole_word_matches_come_first_then_shorter_names() {
     // equals, the shorter name comes first.
     assert_eq!(names(&api, "name=clark"), ["Amelia Clark", "Dr Glenn Clark", "Glenn Clarke", "Duncan Clarke"]);
     assert_eq!(names(&api, "name=glenn%20clark"), ["Dr Glenn Clark", "Glenn Clarke"]);
+    // A page at a time, across from the whole-word matches to the others.
+    let mut paged = Vec::new();
+    let mut path = "/v1/patients?name=clark&limit=1".to_owned();
+    loop {
+        let page = api.get(&path);
+        paged.extend(page.body["items"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap().to_owned()));
+        match page.body["next_cursor"].as_str() {
+            Some(next) => path = format!("/v1/patients?name=clark&limit=1&cursor={next}"),
+            None => break,
+        }
+    }
+    assert_eq!(paged, ["Amelia Clark", "Dr Glenn Clark", "Glenn Clarke", "Duncan Clarke"]);
 }
 
 #[test]
@@ -189,6 +201,11 @@ fn every_search_reads_through_an_index() {
             "{label}: {plan:?}"
         );
         assert!(plan.iter().any(|l| l.contains("INDEX") || l.contains("PRIMARY KEY")), "{label}: {plan:?}");
+        if label == "one name word" {
+            // The whole-word matches come in rank order from the index: no sort before the LIMIT.
+            let whole = plan.iter().position(|l| l.contains("patient_name_words_ranked")).expect("the ranked index");
+            assert!(!plan[whole..whole + 2].iter().any(|l| l.contains("TEMP B-TREE")), "{plan:?}");
+        }
         if label.contains("name") && label != "one name word" {
             // Two words or more: straight to the patients who have both, a seek per distinct word.
             assert!(

@@ -89,18 +89,21 @@ pub(super) fn search_word_statements(nhs_number: &str, name: &str, revision: (Va
     // for parameters (D1 takes 100).
     let words = serde_json::Value::from(name_search::index_words(name)).to_string();
     let (version, created_at) = revision;
+    // Each word carries the folded name, the key a one-word search ranks by (migration 0009).
     [
         Statement::new(format!("DELETE FROM patient_name_words WHERE nhs_number = ?1 AND {GUARD}"))
             .bind(nhs_number)
             .bind(version.clone())
             .bind(created_at.clone()),
         Statement::new(format!(
-            "INSERT INTO patient_name_words (word, nhs_number) SELECT value, ?1 FROM json_each(?4) WHERE {GUARD}"
+            "INSERT INTO patient_name_words (word, nhs_number, search_name)
+             SELECT value, ?1, ?5 FROM json_each(?4) WHERE {GUARD}"
         ))
         .bind(nhs_number)
         .bind(version)
         .bind(created_at)
-        .bind(words),
+        .bind(words)
+        .bind(name_search::sort_key(name)),
     ]
 }
 

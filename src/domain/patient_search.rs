@@ -123,8 +123,10 @@ pub fn statement(search: &Search, after: Option<&str>, limit: u32) -> Statement 
         );
         return statement;
     };
-    // The longest query words drive, as likely the fewest rows. One word: a seek on the words'
-    // primary key for its prefix range. Two or more: the two longest as a pair, each distinct word
+    if let [word] = words.as_slice() {
+        return one_word_statement(search, word, after, limit);
+    }
+    // The longest query words drive, as likely the fewest rows: the two longest as a pair, each distinct word
     // of the first's range (the vocabulary) a seek on the pairs' primary key with the second's
     // range, so the cost follows the patients who have both, not either. Every further word is
     // then checked per candidate, through the patient's own few words
@@ -139,29 +141,18 @@ pub fn statement(search: &Search, after: Option<&str>, limit: u32) -> Statement 
         ranges.push((upper - 1, upper));
     }
     let (drive_word, drive_upper) = ranges[0];
-    let (driven, checked) = match ranges.get(1) {
-        None => (
-            format!(
-                "SELECT w.nhs_number, max(w.word = ?{drive_word}) AS m
-                   FROM patient_name_words w
-                  WHERE w.word >= ?{drive_word} AND w.word < ?{drive_upper}
-                  GROUP BY w.nhs_number"
-            ),
-            &ranges[1..],
-        ),
-        Some((pair_word, pair_upper)) => (
-            format!(
-                "SELECT pr.nhs_number, max(pr.word = ?{drive_word}) + max(pr.other_word = ?{pair_word}) AS m
+    // Two words at least (one went to `one_word_statement`).
+    let (pair_word, pair_upper) = ranges[1];
+    let checked = &ranges[2..];
+    let driven = format!(
+        "SELECT pr.nhs_number, max(pr.word = ?{drive_word}) + max(pr.other_word = ?{pair_word}) AS m
                    -- CROSS JOIN: SQLite keeps this order, one seek per distinct word of the range.
                    FROM patient_search_vocabulary v
                   CROSS JOIN patient_name_pairs pr
                   WHERE v.word >= ?{drive_word} AND v.word < ?{drive_upper}
                     AND pr.word = v.word AND pr.other_word >= ?{pair_word} AND pr.other_word < ?{pair_upper}
                   GROUP BY pr.nhs_number"
-            ),
-            &ranges[2..],
-        ),
-    };
+    );
     // For each other word: 1 when it is a whole word of the name, 0 when only the start of one,
     // NULL when neither.
     let others: Vec<String> = checked
@@ -212,6 +203,70 @@ pub fn statement(search: &Search, after: Option<&str>, limit: u32) -> Statement 
         b = a + 1,
         c = a + 2,
         d = a + 3,
+    );
+    statement
+}
+
+/// A one-word name search, in rank order straight from `patient_name_words_ranked` (migration
+/// 0009): first the patients with the whole word, read in (name length, name) order so a page
+/// stops after its rows; then, only when those run out, the patients where it is just the start
+/// of a word, which are ranked among themselves. SQLite returns a UNION ALL's parts in order and
+/// stops at the LIMIT without starting the second part while the first still has rows (a
+/// database that does not would need an outer ORDER BY, at the cost of ranking every match).
+fn one_word_statement(search: &Search, word: &str, after: Option<&str>, limit: u32) -> Statement {
+    let mut statement = Statement::new(String::new()).bind(word).bind(name_search::prefix_upper_bound(word));
+    let after = after.and_then(Ranked::from_key);
+    let bind = |statement: &mut Statement, value: Value| {
+        statement.params.push(value);
+        format!("?{}", statement.params.len())
+    };
+    // Where the previous page ended, within each part (the whole-word part has partial_words 0).
+    let (whole_after, prefix_after) = match &after {
+        None => (Some(String::new()), String::new()),
+        Some(key) => {
+            let (length, name, nhs) = (
+                bind(&mut statement, key.name_length.into()),
+                bind(&mut statement, key.search_name.clone().into()),
+                bind(&mut statement, key.nhs_number.clone().into()),
+            );
+            let tuple = format!("({length}, {name}, {nhs})");
+            match key.partial_words {
+                0 => (
+                    Some(format!(" AND (length(w.search_name), w.search_name, w.nhs_number) > {tuple}")),
+                    String::new(),
+                ),
+                _ => (None, format!(" AND (length(p.search_name), p.search_name, p.nhs_number) > {tuple}")),
+            }
+        }
+    };
+    let fields: String = field_conditions(search, &mut statement).iter().map(|c| format!(" AND {c}")).collect();
+    let limit_param = bind(&mut statement, limit.saturating_add(1).into());
+    let columns = COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
+    let whole = whole_after.map(|whole_after| {
+        format!(
+            "SELECT * FROM (
+                 SELECT {columns}, 0 AS partial_words, length(w.search_name) AS name_length, w.search_name
+                   FROM patient_name_words w
+                  CROSS JOIN patients p
+                  WHERE w.word = ?1 AND p.nhs_number = w.nhs_number{whole_after}{fields}
+                  ORDER BY length(w.search_name), w.search_name, w.nhs_number
+                  LIMIT {limit_param})
+             UNION ALL "
+        )
+    });
+    statement.sql = format!(
+        "{whole}SELECT * FROM (
+             SELECT {columns}, 1 AS partial_words, length(p.search_name) AS name_length, p.search_name
+               FROM (SELECT w.nhs_number FROM patient_name_words w
+                      WHERE w.word > ?1 AND w.word < ?2 GROUP BY w.nhs_number) e
+              CROSS JOIN patients p
+              WHERE p.nhs_number = e.nhs_number
+                AND NOT EXISTS (SELECT 1 FROM patient_name_words x WHERE x.word = ?1 AND x.nhs_number = p.nhs_number)
+                {prefix_after}{fields}
+              ORDER BY length(p.search_name), p.search_name, p.nhs_number
+              LIMIT {limit_param})
+         LIMIT {limit_param}",
+        whole = whole.unwrap_or_default(),
     );
     statement
 }
@@ -291,8 +346,9 @@ pub async fn index_unsearchable(db: &impl Database, max_chunks: usize) -> Result
         let chunk = serde_json::Value::Object(chunk).to_string();
         db.write(vec![
             Statement::new(
-                "INSERT OR IGNORE INTO patient_name_words (word, nhs_number)
-                 SELECT w.value, p.key FROM json_each(?1) p, json_each(p.value, '$.words') w
+                "INSERT OR IGNORE INTO patient_name_words (word, nhs_number, search_name)
+                 SELECT w.value, p.key, json_extract(p.value, '$.search')
+                   FROM json_each(?1) p, json_each(p.value, '$.words') w
                   WHERE EXISTS (SELECT 1 FROM patients
                                  WHERE nhs_number = p.key AND search_name IS NULL
                                    AND name = json_extract(p.value, '$.name'))",
