@@ -48,14 +48,32 @@ pub struct RequestLog {
 impl RequestLog {
     /// The JSON line, with the time the request took as the runtime measured it.
     pub fn line(&self, duration_ms: u64) -> String {
+        // Written out, not with `#[serde(flatten)]`, whose buffering costs wasm size on every path.
         #[derive(Serialize)]
         struct Line<'a> {
-            #[serde(flatten)]
-            log: &'a RequestLog,
+            request_id: &'a str,
+            method: &'static str,
+            route: Option<&'static str>,
+            status: u16,
+            db_round_trips: u32,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            problem: Option<&'static str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            cause: Option<&'a str>,
             duration_ms: u64,
         }
+        let line = Line {
+            request_id: &self.request_id,
+            method: self.method,
+            route: self.route,
+            status: self.status,
+            db_round_trips: self.db_round_trips,
+            problem: self.problem,
+            cause: self.cause.as_deref(),
+            duration_ms,
+        };
         // Strings, integers and options of them always serialise.
-        serde_json::to_string(&Line { log: self, duration_ms }).unwrap_or_default()
+        serde_json::to_string(&line).unwrap_or_default()
     }
 
     pub fn is_server_error(&self) -> bool {

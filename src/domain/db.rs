@@ -218,8 +218,9 @@ impl DbError {
                 violation => DbError::Constraint(violation),
             };
         }
-        let lowercase = message.to_lowercase();
-        if UNAVAILABLE.iter().any(|known| lowercase.contains(&known.to_lowercase())) {
+        // The messages are ASCII; ASCII lowercasing keeps Unicode's case tables out of this path.
+        let lowercase = message.to_ascii_lowercase();
+        if UNAVAILABLE.iter().any(|known| lowercase.contains(&known.to_ascii_lowercase())) {
             DbError::Unavailable(message)
         } else {
             DbError::Failed(message)

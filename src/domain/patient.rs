@@ -45,7 +45,7 @@ pub(super) const COLUMNS: &str = "nhs_number, name, date_of_birth, postcode, ver
 
 #[derive(Deserialize)]
 pub(super) struct Row {
-    pub(super) nhs_number: String,
+    nhs_number: String,
     name: String,
     date_of_birth: String,
     postcode: String,

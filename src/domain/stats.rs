@@ -65,11 +65,21 @@ impl Period {
     }
 }
 
-/// `YYYY-MM-DD` of a day counted from 1970-01-01.
+/// `YYYY-MM-DD` of a day counted from 1970-01-01. By hand: `time`'s formatter would add 10 KB of
+/// wasm for this one date.
 fn day_text(day: i64) -> String {
     let date = OffsetDateTime::UNIX_EPOCH.date() + time::Duration::days(day);
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    date.format(&format).unwrap_or_default()
+    let (year, month, day) = (date.year(), u8::from(date.month()), date.day());
+    let mut text = String::with_capacity(10);
+    for (value, width) in [(year.unsigned_abs(), 4_usize), (u32::from(month), 2), (u32::from(day), 2)] {
+        if !text.is_empty() {
+            text.push('-');
+        }
+        let digits = value.to_string();
+        text.extend(std::iter::repeat_n('0', width.saturating_sub(digits.len())));
+        text.push_str(&digits);
+    }
+    text
 }
 
 /// A day boundary (`YYYY-MM-DD`, taken as 00:00 UTC) for `from` and `to`.

@@ -53,5 +53,5 @@ test('the cron handler marks ended active appointments as missed', async () => {
   assert.equal(await triggerCron(worker), 200);
   const rows = await worker.d1('SELECT id, status FROM appointments ORDER BY id');
   assert.deepEqual(rows, [{ id: 'ended', status: 'missed' }, { id: 'future', status: 'active' }]);
-  await worker.waitForLog(/marked 1 appointment\(s\) missed/);
+  await worker.waitForLog(/"event":"missed-appointment-sweep".*"marked_missed":1/);
 });
