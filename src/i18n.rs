@@ -114,8 +114,9 @@ pub fn negotiate(accept_language: Option<&str>) -> Lang {
         .map_or_else(Lang::default, Lang)
 }
 
-/// A q-value, `0` to `1` with at most three decimals, as thousandths.
-fn parse_quality(value: &str) -> Option<u16> {
+/// A q-value, `0` to `1` with at most three decimals, as thousandths (RFC 9110 section 12.4.2;
+/// `Accept` uses it too). Integers, not floats: float parsing would add kilobytes to the wasm.
+pub fn parse_quality(value: &str) -> Option<u16> {
     let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
     if fraction.len() > 3 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
         return None;

@@ -16,15 +16,15 @@ pub const CONTENT_TYPE: &str = "text/csv; charset=utf-8; header=present";
 /// an absent or malformed header included, gets JSON.
 pub fn preferred(accept: Option<&str>) -> bool {
     let Some(accept) = accept else { return false };
-    let (mut csv, mut json) = (0.0_f32, 0.0_f32);
+    let (mut csv, mut json) = (0_u16, 0_u16);
     let mut json_named = false;
     for range in accept.split(',') {
         let mut parts = range.split(';');
         let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
         let quality = parts
-            .filter_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()))
+            .filter_map(|p| p.trim().strip_prefix("q=").and_then(|q| crate::i18n::parse_quality(q.trim())))
             .next()
-            .unwrap_or(1.0);
+            .unwrap_or(1000);
         match media.as_str() {
             "text/csv" => csv = csv.max(quality),
             "application/json" => {
@@ -35,7 +35,7 @@ pub fn preferred(accept: Option<&str>) -> bool {
             _ => {}
         }
     }
-    csv > 0.0 && csv > json
+    csv > 0 && csv > json
 }
 
 /// A CSV document built row by row.

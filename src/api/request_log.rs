@@ -8,8 +8,6 @@
 
 use std::cell::Cell;
 
-use serde::Serialize;
-
 use crate::domain::db::{Database, DbError, Rows, Statement};
 use crate::domain::uuid;
 
@@ -27,7 +25,7 @@ pub fn request_id(from_client: Option<&str>) -> String {
 }
 
 /// What the operator's log line says about one request.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RequestLog {
     pub request_id: String,
     /// The method when it is one HTTP defines, `other` otherwise (it is the client's text).
@@ -38,42 +36,35 @@ pub struct RequestLog {
     /// Round trips to the database while answering.
     pub db_round_trips: u32,
     /// The problem's `code`, for an answer that is a problem.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<&'static str>,
     /// Why the server failed (5xx only): for the operator, never sent to the client.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cause: Option<String>,
 }
 
 impl RequestLog {
     /// The JSON line, with the time the request took as the runtime measured it.
     pub fn line(&self, duration_ms: u64) -> String {
-        // Written out, not with `#[serde(flatten)]`, whose buffering costs wasm size on every path.
-        #[derive(Serialize)]
-        struct Line<'a> {
-            request_id: &'a str,
-            method: &'static str,
-            route: Option<&'static str>,
-            status: u16,
-            db_round_trips: u32,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            problem: Option<&'static str>,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            cause: Option<&'a str>,
-            duration_ms: u64,
+        // Written out by hand: a derived serialiser for this one line costs kilobytes of wasm. Every
+        // value but the cause is PANDA's own (a UUID, a method, a template, a code), so only the
+        // cause needs JSON's escaping.
+        let text = |value: Option<&str>| value.map_or("null".to_owned(), |v| format!("\"{v}\""));
+        let mut line = format!(
+            "{{\"request_id\":\"{}\",\"method\":\"{}\",\"route\":{},\"status\":{},\"db_round_trips\":{}",
+            self.request_id,
+            self.method,
+            text(self.route),
+            self.status,
+            self.db_round_trips
+        );
+        if let Some(problem) = self.problem {
+            line.push_str(&format!(",\"problem\":\"{problem}\""));
         }
-        let line = Line {
-            request_id: &self.request_id,
-            method: self.method,
-            route: self.route,
-            status: self.status,
-            db_round_trips: self.db_round_trips,
-            problem: self.problem,
-            cause: self.cause.as_deref(),
-            duration_ms,
-        };
-        // Strings, integers and options of them always serialise.
-        serde_json::to_string(&line).unwrap_or_default()
+        if let Some(cause) = &self.cause {
+            line.push_str(",\"cause\":");
+            line.push_str(&serde_json::Value::from(cause.as_str()).to_string());
+        }
+        line.push_str(&format!(",\"duration_ms\":{duration_ms}}}"));
+        line
     }
 
     pub fn is_server_error(&self) -> bool {
@@ -150,6 +141,16 @@ mod tests {
                 "problem": "patient-not-found", "duration_ms": 3
             })
         );
+    }
+
+    #[test]
+    fn a_cause_is_escaped_so_the_line_stays_one_json_object() {
+        let log = RequestLog { cause: Some("near \"x\":\nsyntax error".into()), status: 500, ..RequestLog::default() };
+        let line = log.line(0);
+        assert!(!line.contains('\n'));
+        let parsed: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(parsed["cause"], "near \"x\":\nsyntax error");
+        assert_eq!(parsed["route"], serde_json::Value::Null);
     }
 
     #[test]

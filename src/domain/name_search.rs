@@ -82,6 +82,23 @@ fn is_unspaced(c: char) -> bool {
     )
 }
 
+/// Whether `c` belongs to a word: an ASCII letter or digit, or any other character but spaces and
+/// the punctuation and symbol blocks names meet (general punctuation, Latin-1 signs, CJK and
+/// full-width punctuation). Not `char::is_alphanumeric`, whose Unicode tables cost the wasm more
+/// than a name ever needs; a name holds letters, spaces and a few marks of punctuation.
+fn is_word_character(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    !c.is_whitespace()
+        && !matches!(c as u32,
+            0x00A0..=0x00BF | 0x00D7 | 0x00F7  // Latin-1 signs
+            | 0x2000..=0x206F                  // general punctuation
+            | 0x3000..=0x303F                  // CJK punctuation
+            | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65  // full-width
+        )
+}
+
 /// The folded words of `text`, in order: runs of letters and digits; a run in an unspaced script
 /// is a word of its own, and the apostrophes inside a word are dropped.
 fn words(text: &str) -> Vec<String> {
@@ -97,7 +114,7 @@ fn words(text: &str) -> Vec<String> {
         if matches!(c, '\'' | '’' | 'ʼ') && !word.is_empty() && !unspaced {
             continue;
         }
-        if !c.is_alphanumeric() {
+        if !is_word_character(c) {
             end(&mut word, &mut words);
             continue;
         }
@@ -173,6 +190,13 @@ mod tests {
         assert_eq!(fold("Søren Straße"), "soren strasse");
         assert_eq!(fold("Çağlar Öztürk"), "caglar ozturk");
         assert_eq!(fold("Nguyễn Thị Ánh"), "nguyen thi anh", "stacked marks");
+    }
+
+    #[test]
+    fn words_break_at_spaces_and_punctuation_in_any_script() {
+        assert_eq!(index_words("Kovač–Horvat, «Ana»"), ["kovac", "horvat", "ana"]);
+        assert_eq!(index_words("山田、太郎"), ["山田", "田", "太郎", "郎"]);
+        assert_eq!(index_words("Nguyễn\u{00A0}Văn"), ["nguyen", "van"]);
     }
 
     #[test]

@@ -45,13 +45,21 @@ pub(super) const COLUMNS: &str = "nhs_number, name, date_of_birth, postcode, ver
 
 #[derive(Deserialize)]
 pub(super) struct Row {
-    nhs_number: String,
-    name: String,
+    pub(super) nhs_number: String,
+    pub(super) name: String,
     date_of_birth: String,
     postcode: String,
     version: i64,
     created_at: i64,
     updated_at: i64,
+    /// A name search's rank columns (`domain::patient_search`), absent from every other read:
+    /// one record type for both keeps a second row decoder out of the wasm.
+    #[serde(default)]
+    pub(super) partial_words: Option<i64>,
+    #[serde(default)]
+    pub(super) name_length: Option<i64>,
+    #[serde(default)]
+    pub(super) search_name: Option<String>,
 }
 
 impl TryFrom<Row> for Patient {

@@ -8,8 +8,6 @@
 //! words besides the ones asked for), then by the folded name, then by NHS number. Both orders
 //! are keyset-paginated, so a page never shifts when patients are added.
 
-use serde::Deserialize;
-
 use super::db::{read_one, Database, Statement, Value};
 use super::error::Error;
 use super::invalid::Invalid;
@@ -271,16 +269,6 @@ fn one_word_statement(search: &Search, word: &str, after: Option<&str>, limit: u
     statement
 }
 
-/// The rank columns of a name search's rows; the same rows are read again as [`Row`]s (decoding
-/// twice costs less than `#[serde(flatten)]`'s buffering, in time and in wasm size).
-#[derive(Deserialize)]
-struct RankColumns {
-    nhs_number: String,
-    partial_words: i64,
-    name_length: i64,
-    search_name: String,
-}
-
 pub async fn search(
     db: &impl Database,
     search: &Search,
@@ -293,12 +281,13 @@ pub async fn search(
         return Ok(Page::from_overfetch(patients, limit, |p| encode_cursor(&p.nhs_number)));
     }
     let mut ranked = Vec::new();
-    for (rank, row) in rows.decode::<RankColumns>()?.into_iter().zip(rows.decode::<Row>()?) {
+    for mut row in rows.decode::<Row>()? {
+        let missing = || Error::Internal("a name search row without its rank".into());
         let key = Ranked {
-            partial_words: rank.partial_words,
-            name_length: rank.name_length,
-            search_name: rank.search_name,
-            nhs_number: rank.nhs_number,
+            partial_words: row.partial_words.ok_or_else(missing)?,
+            name_length: row.name_length.ok_or_else(missing)?,
+            search_name: row.search_name.take().ok_or_else(missing)?,
+            nhs_number: row.nhs_number.clone(),
         };
         ranked.push((key, Patient::try_from(row)?));
     }
@@ -315,20 +304,15 @@ pub const INDEX_CHUNK: usize = 200;
 /// patient renamed meanwhile is left alone (the rename wrote its own words). Returns how many
 /// patients were indexed and whether some are left.
 pub async fn index_unsearchable(db: &impl Database, max_chunks: usize) -> Result<(usize, bool), super::db::DbError> {
-    #[derive(Deserialize)]
-    struct Unsearchable {
-        nhs_number: String,
-        name: String,
-    }
     let mut indexed = 0;
     for _ in 0..max_chunks {
         let pending = read_one(
             db,
-            Statement::new("SELECT nhs_number, name FROM patients WHERE search_name IS NULL LIMIT ?1")
+            Statement::new(format!("SELECT {COLUMNS} FROM patients WHERE search_name IS NULL LIMIT ?1"))
                 .bind(i64::try_from(INDEX_CHUNK).unwrap_or(i64::MAX)),
         )
         .await?
-        .decode::<Unsearchable>()?;
+        .decode::<Row>()?;
         if pending.is_empty() {
             return Ok((indexed, false));
         }
