@@ -5,6 +5,7 @@
 #   npm run user:disable -- <username> [...]    npm run user:enable  -- <username> [...]
 # The password (add, passwd) comes from PANDA_PASSWORD, or is asked for without echo. It is hashed
 # on this machine (argon2id); only the hash reaches the database. Local D1 unless --remote.
+# The audit trail records the change as admin:<PANDA_ADMIN>, by default your login name.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$PANDA_ROOT"
@@ -40,6 +41,7 @@ if [ "$action" = add ] || [ "$action" = passwd ]; then
   fi
 fi
 
+export PANDA_ADMIN="${PANDA_ADMIN:-${USER:-$(id -un)}}"
 sql="$(printf '%s' "$password" | cargo run --quiet --profile tool --bin panda-user -- "$action" "$username")"
 if ! result="$(wrangler d1 execute DB "${where[@]}" "${extra[@]}" --json --command "$sql" 2>&1)"; then
   case "$result" in
@@ -47,8 +49,9 @@ if ! result="$(wrangler d1 execute DB "${where[@]}" "${extra[@]}" --json --comma
     *) die "wrangler d1 execute failed: $result" ;;
   esac
 fi
-# The SQL returns the username it touched; no row means there was no such user.
-touched="$(node -e 'const r = JSON.parse(process.argv[1]); process.stdout.write(String(r[r.length - 1].results.length))' "$result")"
+# The change (the second of its three statements) returns the username it touched; no row means
+# there was no such user.
+touched="$(node -e 'const r = JSON.parse(process.argv[1]); process.stdout.write(String(r[1].results.length))' "$result")"
 [ "$touched" -ge 1 ] || die "no user named $username; nothing changed"
 case "$action" in
   add) echo "user: added $username" ;;

@@ -117,6 +117,8 @@ fn cases() -> Vec<Case> {
         case("GET", "/v1/clinicians", "/v1/clinicians", 200, READ),
         case("GET", "/v1/departments", "/v1/departments", 200, READ),
         case("GET", "/v1/stats/missed", "/v1/stats/missed?group_by=clinician&period=month", 200, READ),
+        case("GET", "/v1/audit", "/v1/audit?action=patient.created", 200, READ),
+        case("GET", "/v1/patients/{nhs_number}/audit", "/v1/patients/9434765919/audit", 200, READ),
         case("DELETE", "/v1/patients/{nhs_number}", "/v1/patients/1373645350", 204, WRITE),
     ]
 }
@@ -177,7 +179,7 @@ fn refusals_cost_no_more_round_trips_than_successes() {
 }
 
 #[test]
-fn a_successful_sign_in_makes_one_read() {
+fn a_successful_sign_in_makes_one_read_and_one_write_for_the_trail() {
     let api = Api::new();
     let hash = panda::domain::password::hash("a long password here").unwrap();
     api.db.exec(&panda::domain::user::admin::add("alice", &hash).unwrap());
@@ -189,5 +191,25 @@ fn a_successful_sign_in_makes_one_read() {
         &[],
     );
     assert_eq!(answer.status, 200, "{}", answer.body);
-    assert_eq!(calls, (1, 0));
+    assert_eq!(calls, (1, 1));
+}
+
+#[test]
+fn a_view_of_patient_data_is_recorded_by_one_write_after_the_answer() {
+    let api = api_with_data();
+    for path in [
+        "/v1/patients/9434765919",
+        "/v1/patients?limit=5",
+        "/v1/patients/9434765919/appointments",
+        "/v1/appointments",
+        "/v1/appointments/343d31d4-5993-47ef-a468-7884a467ae80",
+        "/v1/audit",
+    ] {
+        let (answer, calls) = counted(&api, "GET", path, None, &[]);
+        assert_eq!((answer.status, calls), (200, (1, 0)), "{path}: before the answer");
+        let access = answer.response.access.expect("the answer shows patients");
+        let counting = Counting::new(&api.db);
+        support::block_on(panda::api::audit::record_access(&counting, &access)).unwrap();
+        assert_eq!(counting.calls(), (0, 1), "{path}: after the answer");
+    }
 }

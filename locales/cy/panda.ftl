@@ -101,6 +101,7 @@ password-too-long = Rhaid i'r cyfrinair fod yn { $max } beit o hyd ar y mwyaf.
 username-format = Rhaid i { $field } gynnwys rhwng 1 a 64 o lythrennau, digidau neu'r nodau . _ - @.
 group-by-unknown = Rhaid i { $field } fod yn clinician neu department.
 period-unknown = Rhaid i { $field } fod yn day, week neu month.
+audit-action-unknown = Rhaid i { $field } fod yn un o gamau'r trywydd archwilio: patient.created, patient.updated, patient.erased, patient.viewed, appointment.created, appointment.updated, sign-in.succeeded, sign-in.failed, sign-in.locked-out, sign-in.refused-while-locked, user.added, user.password-changed, user.disabled, user.enabled neu user.removed.
 statistics-too-large = Byddai gan yr ateb fwy na { $max } rhes. Gofynnwch am ystod fyrrach (from, to), { $field } hirach, neu un clinigydd neu adran.
 range-empty = Rhaid i { $field } fod yn hwyrach na from: mae'r ystod yn cynnwys from ond nid to.
 patient-unknown = Nid oes claf â rhif GIG { $nhs_number }; crëwch gofnod y claf yn gyntaf.

@@ -93,6 +93,7 @@ password-too-long = Das Passwort darf höchstens { $max } Bytes lang sein.
 username-format = { $field } muss aus 1 bis 64 Buchstaben, Ziffern oder den Zeichen . _ - @ bestehen.
 group-by-unknown = { $field } muss clinician oder department sein.
 period-unknown = { $field } muss day, week oder month sein.
+audit-action-unknown = { $field } muss eine der Aktionen des Prüfprotokolls sein: patient.created, patient.updated, patient.erased, patient.viewed, appointment.created, appointment.updated, sign-in.succeeded, sign-in.failed, sign-in.locked-out, sign-in.refused-while-locked, user.added, user.password-changed, user.disabled, user.enabled oder user.removed.
 statistics-too-large = Die Antwort hätte mehr als { $max } Zeilen. Fragen Sie einen kürzeren Zeitraum (from, to), eine längere { $field } oder einen einzelnen Kliniker bzw. eine einzelne Abteilung an.
 range-empty = { $field } muss nach from liegen: from ist eingeschlossen, to ausgeschlossen.
 patient-unknown = Es gibt keinen Patienten mit der NHS-Nummer { $nhs_number }; legen Sie den Patienten zuerst an.

@@ -93,6 +93,7 @@ password-too-long = The password must be at most { $max } bytes long.
 username-format = { $field } must be 1 to 64 letters, digits or . _ - @ characters.
 group-by-unknown = { $field } must be clinician or department.
 period-unknown = { $field } must be day, week or month.
+audit-action-unknown = { $field } must be one of the audit trail's actions: patient.created, patient.updated, patient.erased, patient.viewed, appointment.created, appointment.updated, sign-in.succeeded, sign-in.failed, sign-in.locked-out, sign-in.refused-while-locked, user.added, user.password-changed, user.disabled, user.enabled or user.removed.
 statistics-too-large = The answer would have more than { $max } rows. Ask for a shorter range (from, to), a longer { $field }, or one clinician or department.
 range-empty = { $field } must be later than from: the range from is inclusive, to is exclusive.
 patient-unknown = There is no patient with NHS number { $nhs_number }; create the patient first.

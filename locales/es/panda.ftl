@@ -93,6 +93,7 @@ password-too-long = La contraseña debe tener como máximo { $max } bytes.
 username-format = { $field } debe tener entre 1 y 64 caracteres, que pueden ser letras, dígitos o . _ - @.
 group-by-unknown = { $field } debe ser clinician o department.
 period-unknown = { $field } debe ser day, week o month.
+audit-action-unknown = { $field } debe ser una de las acciones del registro de auditoría: patient.created, patient.updated, patient.erased, patient.viewed, appointment.created, appointment.updated, sign-in.succeeded, sign-in.failed, sign-in.locked-out, sign-in.refused-while-locked, user.added, user.password-changed, user.disabled, user.enabled o user.removed.
 statistics-too-large = La respuesta tendría más de { $max } filas. Pida un intervalo más corto (from, to), un { $field } más largo, o un solo profesional o servicio.
 range-empty = { $field } debe ser posterior a from: from se incluye y to se excluye.
 patient-unknown = No existe ningún paciente con el número del NHS { $nhs_number }; registre primero al paciente.

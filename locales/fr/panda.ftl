@@ -93,6 +93,7 @@ password-too-long = Le mot de passe ne doit pas dépasser { $max } octets.
 username-format = { $field } doit comporter de 1 à 64 caractères, parmi les lettres, les chiffres et . _ - @.
 group-by-unknown = { $field } doit valoir clinician ou department.
 period-unknown = { $field } doit valoir day, week ou month.
+audit-action-unknown = { $field } doit être l'une des actions du journal d'audit : patient.created, patient.updated, patient.erased, patient.viewed, appointment.created, appointment.updated, sign-in.succeeded, sign-in.failed, sign-in.locked-out, sign-in.refused-while-locked, user.added, user.password-changed, user.disabled, user.enabled ou user.removed.
 statistics-too-large = La réponse compterait plus de { $max } lignes. Demandez une plage plus courte (from, to), un { $field } plus long, ou un seul clinicien ou service.
 range-empty = { $field } doit être postérieur à from : from est inclus, to est exclu.
 patient-unknown = Aucun patient ne correspond au numéro NHS { $nhs_number } ; créez d'abord le dossier du patient.

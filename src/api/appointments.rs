@@ -47,7 +47,7 @@ pub async fn create(request: &Request, db: &impl Database, now: OffsetDateTime) 
 
 pub async fn get(raw_id: &str, db: &impl Database, now: OffsetDateTime) -> Result<Response, Error> {
     let appointment = appointment::get(db, &id_in_path(raw_id)?, now.unix_timestamp()).await?;
-    ok_with_etag(&appointment, appointment.revision)
+    Ok(ok_with_etag(&appointment, appointment.revision)?.showing([appointment.patient]))
 }
 
 /// `GET /v1/appointments`, and `GET /v1/patients/{nhs_number}/appointments` when `patient` is given.
@@ -77,11 +77,19 @@ pub async fn list(
     };
     query.finish()?;
     let now = now.unix_timestamp();
-    let page = match &in_path {
-        Some(patient) => appointment::list_for_patient(db, patient, &filter, after.as_ref(), limit, now).await?,
-        None => appointment::list(db, &filter, after.as_ref(), limit, now).await?,
+    let (page, shown) = match in_path {
+        // A patient's list shows that patient, also when it is empty.
+        Some(patient) => {
+            let page = appointment::list_for_patient(db, &patient, &filter, after.as_ref(), limit, now).await?;
+            (page, vec![patient.as_str().to_owned()])
+        }
+        None => {
+            let page = appointment::list(db, &filter, after.as_ref(), limit, now).await?;
+            let shown = page.items.iter().map(|a| a.patient.clone()).collect();
+            (page, shown)
+        }
     };
-    ok(&page)
+    Ok(ok(&page)?.showing(shown))
 }
 
 pub async fn update(

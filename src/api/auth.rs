@@ -5,6 +5,7 @@ use time::OffsetDateTime;
 use super::error::Error;
 use super::input::{Fields, JSON};
 use super::{Request, Response, Settings};
+use crate::domain::audit;
 use crate::domain::auth::{self, Claim};
 use crate::domain::db::Database;
 use crate::domain::error::Error as DomainError;
@@ -25,14 +26,14 @@ pub fn claim(request: &Request, settings: &Settings, now: OffsetDateTime) -> Res
 pub async fn create_token(
     request: &Request,
     db: &impl Database,
-    now: OffsetDateTime,
     settings: &Settings,
+    trail: audit::Request<'_>,
 ) -> Result<Response, Error> {
     let key = signing_key(settings)?;
     let mut body = Fields::from_json_body(request, &[JSON])?;
     let username = body.required("username", |s| Ok(s.to_owned()));
     let password = body.required("password", |s| Ok(s.to_owned()));
     let (username, password) = body.finish_with((username, password))?;
-    let issued = auth::login(db, key, &username, &password, now.unix_timestamp(), settings.token_lifetime).await?;
+    let issued = auth::login(db, key, &username, &password, trail, settings.token_lifetime).await?;
     super::ok(&issued)
 }

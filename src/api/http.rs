@@ -2,6 +2,7 @@
 //! The shell (`src/shell`) converts to and from `worker::Request` / `worker::Response`.
 
 use super::request_log::RequestLog;
+use crate::domain::audit::Access;
 
 /// Bodies larger than this are refused with 413 before they are parsed.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -50,6 +51,9 @@ pub struct Response {
     pub body: Vec<u8>,
     /// What the operator's log line says about the request (never sent to the client).
     pub log: RequestLog,
+    /// The patients the answer shows, for the audit trail: written once the answer has gone
+    /// (`api::audit::record_access`), never sent to the client.
+    pub access: Option<Access>,
 }
 
 impl Response {
@@ -59,15 +63,37 @@ impl Response {
     }
 
     pub fn with_body(status: u16, content_type: &str, body: Vec<u8>) -> Self {
-        Self { status, headers: vec![("content-type".into(), content_type.into())], body, log: RequestLog::default() }
+        Self {
+            status,
+            headers: vec![("content-type".into(), content_type.into())],
+            body,
+            log: RequestLog::default(),
+            access: None,
+        }
     }
 
     pub fn empty(status: u16) -> Self {
-        Self { status, headers: Vec::new(), body: Vec::new(), log: RequestLog::default() }
+        Self { status, headers: Vec::new(), body: Vec::new(), log: RequestLog::default(), access: None }
     }
 
     pub fn header(mut self, name: &str, value: impl Into<String>) -> Self {
         self.headers.push((name.to_ascii_lowercase(), value.into()));
+        self
+    }
+
+    /// Marks the patients this answer shows, for the audit trail (each once).
+    pub fn showing(mut self, patients: impl IntoIterator<Item = String>) -> Self {
+        // A page holds at most 200: a search of what is already there costs less wasm than a sort.
+        let mut unique: Vec<String> = Vec::new();
+        for patient in patients {
+            if !unique.contains(&patient) {
+                unique.push(patient);
+            }
+        }
+        let patients = unique;
+        if !patients.is_empty() {
+            self.access = Some(Access { patients, ..Access::default() });
+        }
         self
     }
 

@@ -2,6 +2,7 @@
 //! Nothing here knows about the Workers runtime, so every handler runs in native tests.
 
 pub mod appointments;
+pub mod audit;
 pub mod auth;
 pub mod cors;
 pub mod csv;
@@ -17,6 +18,7 @@ pub mod stats;
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use crate::domain::audit::Request as Trail;
 use crate::domain::db::Database;
 use crate::domain::error::Error as DomainError;
 use crate::domain::health;
@@ -114,7 +116,19 @@ async fn answer(
     let resolved = routes::resolve_with_template(method, &request.path);
     let template = resolved.as_ref().ok().map(|(template, _)| *template);
     let outcome = match resolved {
-        Ok((_, route)) => dispatch(route, request, db, now, settings).await,
+        Ok((template, route)) => {
+            let trail = || format!("{method} {template}");
+            dispatch(
+                route,
+                request,
+                db,
+                now,
+                settings,
+                Trail { at: now.unix_timestamp(), route: "", id: request_id },
+                trail,
+            )
+            .await
+        }
         Err(Miss::NotFound) => Err(Error::RouteNotFound { path: request.path.clone() }),
         Err(Miss::MethodNotAllowed { allow }) => {
             Err(Error::MethodNotAllowed { path: request.path.clone(), method: request.method.clone(), allow })
@@ -126,17 +140,24 @@ async fn answer(
         Err(error) => problem::render(&error, i18n::negotiate(request.header("accept-language")), request_id),
     };
     if head {
+        // Nothing was shown, so nothing was viewed.
         response.body.clear();
+        response.access = None;
     }
     (template, settings.cors.decorate(request, response))
 }
 
+/// Answers a resolved route. `trail` is what the audit trail records about the request, without
+/// its route, which `route_name` makes (`PATCH /v1/patients/{nhs_number}`) only for the routes
+/// that write to the trail.
 async fn dispatch(
     route: Route,
     request: &Request,
     db: &impl Database,
     now: OffsetDateTime,
     settings: &Settings,
+    trail: Trail<'_>,
+    route_name: impl Fn() -> String,
 ) -> Result<Response, Error> {
     match route {
         Route::Health => {
@@ -145,18 +166,30 @@ async fn dispatch(
         }
         // Liveness: the worker runs, nothing else is touched. Also the benchmark's ceiling.
         Route::Live => json(200, &Status { status: "ok", database: None }),
-        Route::CreateToken => auth::create_token(request, db, now, settings).await,
+        Route::CreateToken => {
+            let name = route_name();
+            auth::create_token(request, db, settings, Trail { route: &name, ..trail }).await
+        }
         protected => {
             // The signed-in account travels with the database handle: every statement checks it,
-            // and `db.acting()` says who is acting.
-            let db = SignedIn::new(db, auth::claim(request, settings, now)?);
+            // every write records it in the trail, and `db.acting()` says who is acting.
+            let claim = auth::claim(request, settings, now)?;
+            let name = route_name();
+            let db = SignedIn::new(db, claim, Trail { route: &name, ..trail });
             let answer = protected_route(protected, request, &db, now).await;
             // An answer given without reaching the database (bad input) is only given to an
             // account that may still act.
             if !matches!(answer, Err(Error::Domain(DomainError::Unauthenticated(_)))) {
                 db.confirm().await?;
             }
-            answer
+            let mut response = answer?;
+            if let Some(access) = &mut response.access {
+                access.at = trail.at;
+                access.actor_id = claim.account_id;
+                access.route = name;
+                access.request_id = trail.id.to_owned();
+            }
+            Ok(response)
         }
     }
 }
@@ -183,6 +216,8 @@ async fn protected_route<D: Database>(
         Route::ListClinicians => stats::named(GroupBy::Clinician, request, db, now).await,
         Route::ListDepartments => stats::named(GroupBy::Department, request, db, now).await,
         Route::MissedStatistics => stats::missed(request, db, now).await,
+        Route::ListAudit => audit::list(request, None, db).await,
+        Route::PatientAudit(nhs) => audit::list(request, Some(&nhs), db).await,
         Route::Health | Route::Live | Route::CreateToken => {
             Err(Error::internal("an open route reached the protected routes"))
         }

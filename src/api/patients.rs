@@ -45,7 +45,7 @@ pub async fn create(request: &Request, db: &impl Database, now: OffsetDateTime) 
 
 pub async fn get(raw_nhs_number: &str, db: &impl Database) -> Result<Response, Error> {
     let patient = patient::get(db, &nhs_number_in_path(raw_nhs_number)?).await?;
-    ok_with_etag(&patient, patient.revision)
+    Ok(ok_with_etag(&patient, patient.revision)?.showing([patient.nhs_number]))
 }
 
 pub async fn list(request: &Request, db: &impl Database, now: OffsetDateTime) -> Result<Response, Error> {
@@ -63,7 +63,9 @@ pub async fn list(request: &Request, db: &impl Database, now: OffsetDateTime) ->
         Err(invalid) => query.refuse("cursor", invalid),
     });
     query.finish()?;
-    ok(&patient_search::search(db, &search, cursor.as_deref(), limit).await?)
+    let page = patient_search::search(db, &search, cursor.as_deref(), limit).await?;
+    let shown = page.items.iter().map(|patient| patient.nhs_number.clone()).collect::<Vec<_>>();
+    Ok(ok(&page)?.showing(shown))
 }
 
 pub async fn update(

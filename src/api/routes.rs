@@ -20,6 +20,8 @@ pub enum Route {
     ListClinicians,
     ListDepartments,
     MissedStatistics,
+    ListAudit,
+    PatientAudit(String),
 }
 
 impl Route {
@@ -64,6 +66,8 @@ pub const ROUTES: &[RouteSpec] = &[
     RouteSpec { method: "GET", template: "/v1/clinicians", route: |_| Route::ListClinicians },
     RouteSpec { method: "GET", template: "/v1/departments", route: |_| Route::ListDepartments },
     RouteSpec { method: "GET", template: "/v1/stats/missed", route: |_| Route::MissedStatistics },
+    RouteSpec { method: "GET", template: "/v1/audit", route: |_| Route::ListAudit },
+    RouteSpec { method: "GET", template: "/v1/patients/{nhs_number}/audit", route: |p| Route::PatientAudit(first(p)) },
 ];
 
 /// Paths that the worker's entry module (`src/shell/entry.mjs`) answers from files in the bundle,

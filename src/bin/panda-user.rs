@@ -2,7 +2,8 @@
 //!
 //! It reads the password (for add and passwd) on standard input, never from the command line
 //! where other users could see it, hashes it here on the admin's machine, and prints the SQL that
-//! `scripts/user.sh` runs with `wrangler d1 execute`. It never talks to a database itself.
+//! `scripts/user.sh` runs with `wrangler d1 execute`. It never talks to a database itself. The
+//! administrator's name (`PANDA_ADMIN`, which `scripts/user.sh` sets) goes into the audit trail.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
@@ -38,6 +39,12 @@ fn main() -> std::process::ExitCode {
         "enable" => admin::set_disabled(username, false).map_err(|e| describe(&e)),
         other => Err(format!("unknown action {other:?}; use add, passwd, remove, disable or enable")),
     };
+    let admin = std::env::var("PANDA_ADMIN").unwrap_or_default();
+    let sql = sql.and_then(|change| {
+        admin::recorded(&admin, action, &change).map_err(|_| {
+            format!("PANDA_ADMIN ({admin:?}) must name who you are in 1 to 64 letters, digits or . _ - @ characters")
+        })
+    });
     match sql {
         Ok(sql) => {
             println!("{sql}");

@@ -1,7 +1,8 @@
 //! Signing in and recognising signed-in staff. One access level: a valid token for an account that
 //! may act (see `signed_in`) may do everything.
 
-use super::db::Database;
+use super::audit::{self, SignIn};
+use super::db::{write_one, Database};
 use super::error::Error;
 use super::password;
 use super::token::{self, Refused, SigningKey};
@@ -29,36 +30,40 @@ pub struct AccessToken {
 }
 
 /// Checks a username and password and issues a token. A wrong password, an unknown user and a
-/// disabled account all give the same answer, after the same amount of hashing work.
+/// disabled account all give the same answer, after the same amount of hashing work. Every
+/// outcome is in the audit trail, written in the batch that records it on the account: one read
+/// and one write.
 pub async fn login(
     db: &impl Database,
     key: &SigningKey,
     username: &str,
     password: &str,
-    now: i64,
+    request: audit::Request<'_>,
     lifetime: i64,
 ) -> Result<AccessToken, Error> {
+    let now = request.at;
     let stored = user::find_by_username(db, username).await?;
+    let entry =
+        |outcome, account: Option<&user::StoredUser>| audit::sign_in(outcome, account.map(|a| a.id), username, request);
     if let Some(retry_after) = stored.as_ref().and_then(|u| u.locked_for(now)) {
+        write_one(db, entry(SignIn::RefusedWhileLocked, stored.as_ref())).await?;
         return Err(Error::AccountLocked { retry_after });
     }
     let hash = stored.as_ref().map_or(password::DUMMY_HASH, |u| u.password_hash.as_str());
     let matches = password::verify(password, hash);
     let Some(account) = stored else {
+        write_one(db, entry(SignIn::Failed, None)).await?;
         return Err(Error::Unauthenticated(AuthFailure::InvalidCredentials));
     };
     if !matches || account.disabled {
-        if let Some(until) = user::record_failure(db, account.id, now).await? {
+        if let Some(until) = user::record_failure(db, account.id, now, entry(SignIn::Failed, Some(&account))).await? {
             if until > now {
                 return Err(Error::AccountLocked { retry_after: until - now });
             }
         }
         return Err(Error::Unauthenticated(AuthFailure::InvalidCredentials));
     }
-    // Only a count to reset costs a write; a sign-in with a clean record is one round trip.
-    if account.failed_attempts != 0 || account.locked_until.is_some() {
-        user::record_success(db, account.id).await?;
-    }
+    user::record_success(db, account.id, entry(SignIn::Succeeded, Some(&account))).await?;
     let access_token = token::issue(key, &account.id.to_string(), now, lifetime).map_err(Error::Internal)?;
     Ok(AccessToken { access_token, token_type: "Bearer", expires_in: lifetime })
 }

@@ -3,6 +3,7 @@
 
 pub mod appointment;
 pub mod appointment_id;
+pub mod audit;
 pub mod auth;
 pub mod db;
 pub mod duration;

@@ -9,13 +9,17 @@
 //!   first: when the account may not act, the request is refused whatever the read found;
 //! - a write is one atomic batch whose first statement is the account guard
 //!   (`migrations/0005_account_guard.sql`), which fails, and so undoes the whole batch, unless the
-//!   account may act. No write can commit for an account that lost its access meanwhile.
+//!   account may act. No write can commit for an account that lost its access meanwhile. The
+//!   guard is followed by the audit trail's note of who is acting (`audit::enter`), which the
+//!   schema's triggers copy into every entry the batch's changes write, and the batch ends by
+//!   removing that note again (`audit::leave`).
 //!
 //! Domain code does not know about any of this: it takes any [`Database`], and the API hands it
 //! a [`SignedIn`] for every protected route.
 
 use std::cell::Cell;
 
+use super::audit::{self, Request};
 use super::auth::Claim;
 use super::db::{Database, DbError, Rows, Statement};
 
@@ -33,17 +37,19 @@ fn account_guard(claim: Claim) -> Statement {
         .bind(claim.issued_at)
 }
 
-/// A database whose every call also checks that the signed-in account may act.
+/// A database whose every call also checks that the signed-in account may act, and whose every
+/// write is recorded in the audit trail as that account's.
 pub struct SignedIn<'a, D> {
     db: &'a D,
     claim: Claim,
+    request: Request<'a>,
     /// Whether a call has already shown that the account may act.
     checked: Cell<bool>,
 }
 
 impl<'a, D: Database> SignedIn<'a, D> {
-    pub fn new(db: &'a D, claim: Claim) -> Self {
-        Self { db, claim, checked: Cell::new(false) }
+    pub fn new(db: &'a D, claim: Claim, request: Request<'a>) -> Self {
+        Self { db, claim, request, checked: Cell::new(false) }
     }
 
     /// Who is acting: the account the token names (checked by every call made through `self`).
@@ -76,9 +82,12 @@ impl<D: Database> Database for SignedIn<'_, D> {
     }
 
     async fn write(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
-        let mut batch = Vec::with_capacity(statements.len() + 1);
+        let Request { at, route, id } = self.request;
+        let mut batch = Vec::with_capacity(statements.len() + 3);
         batch.push(account_guard(self.claim));
+        batch.push(audit::enter(at, self.claim.account_id, route, id));
         batch.extend(statements);
+        batch.push(audit::leave());
         let outcome = self.db.write(batch).await;
         // The guard runs first and statements run in order, so a later statement's constraint
         // failing means the guard let the batch through. Any other failure may have come before
@@ -86,8 +95,8 @@ impl<D: Database> Database for SignedIn<'_, D> {
         if matches!(outcome, Ok(_) | Err(DbError::Constraint(_))) {
             self.checked.set(true);
         }
-        let mut results = outcome?.into_iter();
-        results.next();
-        Ok(results.collect())
+        let mut results = outcome?;
+        results.pop();
+        Ok(results.into_iter().skip(2).collect())
     }
 }

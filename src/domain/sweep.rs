@@ -3,7 +3,8 @@
 //! Reads never depend on it (the status is derived at request time, see `appointment::status`);
 //! the sweep only makes the stored value catch up so that exports and ad-hoc SQL agree.
 
-use super::db::{write_one, Database, DbError, Statement};
+use super::audit;
+use super::db::{Database, DbError, Results, Statement};
 
 /// Rows changed per statement: small enough for D1's per-query limits with any backlog.
 pub const CHUNK: i64 = 500;
@@ -29,11 +30,17 @@ pub struct SweepReport {
 }
 
 /// Marks every active appointment that ended at or before `now` (Unix seconds) as missed.
-/// Idempotent: a second run at the same instant changes nothing.
+/// Idempotent: a second run at the same instant changes nothing. Each change is in the audit
+/// trail as `system:sweep`'s.
 pub async fn mark_missed(db: &impl Database, now: i64) -> Result<SweepReport, DbError> {
     let mut marked_missed = 0;
     for _ in 0..MAX_CHUNKS_PER_RUN {
-        let changed = write_one(db, Statement::new(MARK_MISSED).bind(now).bind(CHUNK)).await?.len()?;
+        let batch = vec![
+            audit::enter_as_system(now, audit::SWEEP),
+            Statement::new(MARK_MISSED).bind(now).bind(CHUNK),
+            audit::leave(),
+        ];
+        let changed = Results::new(db.write(batch).await?).take(1)?.len()?;
         marked_missed += changed;
         if (changed as i64) < CHUNK {
             return Ok(SweepReport { marked_missed, backlog_remaining: false });

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::db::{read_one, write_one, Database, DbError, Statement};
+use super::db::{read_one, Database, DbError, Results, Statement};
 use super::invalid::Invalid;
 
 /// Consecutive failures that lock an account, and for how long.
@@ -39,8 +39,9 @@ pub async fn find_by_username(db: &impl Database, username: &str) -> Result<Opti
 
 /// Counts a failed login in one statement, so concurrent attempts on any isolate all count.
 /// The fifth consecutive failure locks the account; a failure after an expired lock starts a
-/// new count. Returns when the account is now locked until, if it is.
-pub async fn record_failure(db: &impl Database, id: i64, now: i64) -> Result<Option<i64>, DbError> {
+/// new count. `entry` (the audit trail's) is written in the same batch, after the count. Returns
+/// when the account is now locked until, if it is.
+pub async fn record_failure(db: &impl Database, id: i64, now: i64, entry: Statement) -> Result<Option<i64>, DbError> {
     #[derive(Deserialize)]
     struct Lock {
         locked_until: Option<i64>,
@@ -60,16 +61,18 @@ pub async fn record_failure(db: &impl Database, id: i64, now: i64) -> Result<Opt
     .bind(now)
     .bind(MAX_FAILED_ATTEMPTS)
     .bind(LOCK_SECONDS);
-    Ok(write_one(db, statement).await?.first::<Lock>()?.and_then(|lock| lock.locked_until))
+    let mut results = Results::new(db.write(vec![statement, entry]).await?);
+    Ok(results.take(0)?.first::<Lock>()?.and_then(|lock| lock.locked_until))
 }
 
-pub async fn record_success(db: &impl Database, id: i64) -> Result<(), DbError> {
+/// Clears the failure count, if there is one, in the batch that writes `entry` (the audit trail's).
+pub async fn record_success(db: &impl Database, id: i64, entry: Statement) -> Result<(), DbError> {
     let statement = Statement::new(
         "UPDATE users SET failed_attempts = 0, locked_until = NULL
           WHERE id = ?1 AND (failed_attempts <> 0 OR locked_until IS NOT NULL)",
     )
     .bind(id);
-    write_one(db, statement).await.map(|_| ())
+    db.write(vec![statement, entry]).await.map(|_| ())
 }
 
 /// Usernames: 1 to 64 ASCII letters, digits and `.`, `_`, `-`, `@`. Being ASCII, they compare
@@ -84,9 +87,11 @@ pub fn parse_username(input: &str) -> Result<String, Invalid> {
     }
 }
 
-/// SQL for the admin tool. Each statement returns the username it touched, so the tool can tell
-/// "done" from "no such user" (wrangler's local D1 does not report changed rows). Values are checked (a username) or made by PANDA (a PHC hash, whose
-/// alphabet has no quote), and quoted anyway, so the text is safe to run as it is.
+/// SQL for the admin tool. Each change returns the username it touched, so the tool can tell
+/// "done" from "no such user" (wrangler's local D1 does not report changed rows). Values are
+/// checked (a username) or made by PANDA (a PHC hash, whose alphabet has no quote), and quoted
+/// anyway, so the text is safe to run as it is. [`admin::recorded`] wraps a change so that the audit
+/// trail's triggers record it as the administrator's.
 pub mod admin {
     use super::parse_username;
     use crate::domain::invalid::Invalid;
@@ -129,6 +134,19 @@ pub mod admin {
     pub fn remove(username: &str) -> Result<String, Invalid> {
         let username = parse_username(username)?;
         Ok(format!("DELETE FROM users WHERE username = {} RETURNING username;", quote(&username)))
+    }
+
+    /// `change` between the statements that tell the audit trail who is acting (`admin:<name>`,
+    /// `name` a username-like name, checked like one) and that forget it again: three statements,
+    /// which `wrangler d1 execute` runs as one batch. The change is the second: its result says
+    /// what it touched.
+    pub fn recorded(admin: &str, action: &str, change: &str) -> Result<String, Invalid> {
+        let admin = parse_username(admin)?;
+        Ok(format!(
+            "INSERT OR REPLACE INTO audit_context (only, at, actor, route) VALUES (1, {NOW}, {}, {});\n{change}\nDELETE FROM audit_context;",
+            quote(&format!("admin:{admin}")),
+            quote(&format!("npm run user:{action}"))
+        ))
     }
 }
 

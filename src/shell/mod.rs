@@ -35,10 +35,19 @@ fn start() {
 }
 
 #[event(fetch)]
-async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> worker::Result<web_sys::Response> {
+async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> worker::Result<web_sys::Response> {
     let started = clock::now();
     let request = read_request(&req).await;
-    let response = api::handle(&request, &D1::bind(&env), started, settings(&env)).await;
+    let mut response = api::handle(&request, &D1::bind(&env), started, settings(&env)).await;
+    // The patients the answer showed are recorded once it has gone: no round trip before it.
+    if let Some(access) = response.access.take() {
+        let db = D1::bind(&env);
+        ctx.wait_until(async move {
+            if let Err(line) = api::audit::record_access(&db, &access).await {
+                console_error!("{line}");
+            }
+        });
+    }
     // The runtime's clock moves only across I/O, so this is the time spent waiting on the body
     // and the database: what a slow request is slow for.
     let duration_ms = u64::try_from((clock::now() - started).whole_milliseconds()).unwrap_or(0);
