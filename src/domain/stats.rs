@@ -3,7 +3,7 @@
 //! appointment whose end has passed counts as missed before the sweep has stored it.
 
 use serde::{Deserialize, Serialize};
-use time::{Date, OffsetDateTime, Time};
+use time::{OffsetDateTime, Time};
 
 use super::db::{read_one, Database, Statement};
 use super::error::Error;
@@ -84,8 +84,7 @@ fn day_text(day: i64) -> String {
 
 /// A day boundary (`YYYY-MM-DD`, taken as 00:00 UTC) for `from` and `to`.
 pub fn parse_day(input: &str) -> Result<i64, Invalid> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let date = Date::parse(input.trim(), &format).map_err(|_| Invalid::new("date-format"))?;
+    let date = super::timestamp::parse_iso_date(input.trim()).ok_or_else(|| Invalid::new("date-format"))?;
     Ok(OffsetDateTime::new_utc(date, Time::MIDNIGHT).unix_timestamp())
 }
 
