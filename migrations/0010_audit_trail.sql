@@ -101,7 +101,8 @@ END;
 CREATE TRIGGER patients_audit_erased AFTER DELETE ON patients
 BEGIN
     UPDATE audit_events
-       SET changes = (SELECT json_group_object(key, json('{}')) FROM json_each(audit_events.changes)),
+       SET changes = CASE WHEN changes IS NOT NULL
+                          THEN (SELECT json_group_object(key, json('{}')) FROM json_each(audit_events.changes)) END,
            erased_at = (SELECT at FROM audit_actor)
      WHERE patient = OLD.nhs_number AND erased_at IS NULL;
     INSERT INTO audit_events (at, actor_id, actor, action, resource, resource_id, patient, route, request_id, erased_at)

@@ -232,8 +232,9 @@ fn an_erasure_keeps_who_did_what_and_when_but_no_personal_value_of_the_patient()
             ("patient.erased", "tester"),
         ]
     );
-    // Which fields changed stays; their values go.
+    // Which fields changed stays; their values go. A view had none.
     assert_eq!(theirs[1]["changes"], json!({"name": {}, "date_of_birth": {}}));
+    assert_eq!(theirs[3]["changes"], Value::Null);
     assert!(theirs.iter().all(|e| e["erased_at"] == api.now.unix_timestamp()));
     // Another patient's entries keep their values.
     let others = entries(&api).into_iter().find(|e| e["patient"] == OTHER).unwrap();
@@ -469,5 +470,40 @@ fn an_access_entry_that_cannot_be_written_is_tried_again_and_then_logged_in_full
         json!({"event": "audit-access-lost", "request_id": REQUEST_ID, "route": "GET /v1/patients", "actor_id": 1,
                "at": 1_764_547_200, "patients": [PATIENT, OTHER],
                "cause": "database unavailable: D1 DB is overloaded"})
+    );
+}
+
+#[test]
+fn the_documented_audit_examples_are_real_responses() {
+    let doc: Value = serde_json::from_str(include_str!("../docs/openapi.json")).unwrap();
+    let example = |path: &str, name: &str| {
+        doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["examples"][name]["value"].clone()
+    };
+    let api = Api::new();
+    api.post(
+        "/v1/patients",
+        json!({"nhs_number": OTHER, "name": "Dr Glenn Clark", "date_of_birth": "1996-02-01", "postcode": "N6 2FA"}),
+    );
+    api.patch(&format!("/v1/patients/{OTHER}"), json!({"postcode": "SW1A 1AA"}));
+    api.get(&format!("/v1/patients/{OTHER}"));
+    assert_eq!(
+        api.get(&format!("/v1/patients/{OTHER}/audit")).body,
+        example("/v1/patients/{nhs_number}/audit", "a-patients-history")
+    );
+    assert_eq!(api.get("/v1/audit?action=patient.updated&limit=1").body, example("/v1/audit", "one-action"));
+    assert_eq!(
+        doc["components"]["schemas"]["AuditEntry"]["examples"][0],
+        example("/v1/audit", "one-action")["items"][0]
+    );
+    let bad = api.get("/v1/audit?action=patient.deleted&from=yesterday");
+    assert_eq!(
+        bad.body,
+        doc["paths"]["/v1/audit"]["get"]["responses"]["422"]["content"]["application/problem+json"]["examples"]
+            ["bad-query"]["value"]
+    );
+    api.delete(&format!("/v1/patients/{OTHER}"));
+    assert_eq!(
+        api.get(&format!("/v1/patients/{OTHER}/audit?limit=3")).body,
+        example("/v1/patients/{nhs_number}/audit", "after-erasure")
     );
 }
