@@ -1,7 +1,8 @@
 // A small PANDA client for the frontend team: plain JavaScript, no dependencies (Node 20+ or a
 // browser's fetch). It signs in, creates a patient and an appointment, reads them back, finds the
-// patient by name, lists open appointments, downloads the statistics as CSV, and shows the
-// localised error PANDA sends for a bad NHS number.
+// patient by name, lists open appointments, downloads the statistics as CSV, reads who did what to
+// the patient's record from the audit trail, and shows the localised error PANDA sends for a bad
+// NHS number.
 //
 //   PANDA_URL=http://127.0.0.1:8787 PANDA_USERNAME=alice PANDA_PASSWORD='…' node examples/client.mjs
 //   (PANDA_LANGUAGE=cy for Welsh errors; fr, de and es also work)
@@ -66,6 +67,12 @@ async function main() {
     headers: { authorization: `Bearer ${token}`, accept: 'text/csv' },
   });
   console.log('csv', csv.headers.get('content-disposition'), '|', (await csv.text()).split('\r\n')[0]);
+
+  // Who created, changed and viewed this record, newest first. Views are written just after each
+  // answer, so the reads above may still be on their way.
+  const trail = await call(`/v1/patients/${created.body.nhs_number}/audit?limit=10`, { token });
+  const changes = trail.body.items.filter((entry) => entry.action !== 'patient.viewed');
+  console.log('trail', changes.map((entry) => `${entry.action} by ${entry.actor}`).join(', '));
 
   try {
     await call('/v1/patients', { method: 'POST', token, body: { nhs_number: '1234567890', name: 'Test', date_of_birth: '1990-01-01', postcode: 'SW1A 1AA' } });

@@ -458,18 +458,18 @@ fn an_access_entry_that_cannot_be_written_is_tried_again_and_then_logged_in_full
     };
     let viewed = |api: &Api| api.db.count("SELECT count(*) FROM audit_events WHERE action = 'patient.viewed'");
     let once = FailingWrites { db: &api.db, failures: 1.into() };
-    assert_eq!(block_on(panda::api::audit::record_access(&once, &access)), Ok(()));
+    assert_eq!(block_on(panda::api::audit::record_views(&once, std::slice::from_ref(&access))), Ok(()));
     assert_eq!(viewed(&api), 2, "the second try wrote both entries");
 
     let down = FailingWrites { db: &api.db, failures: 2.into() };
-    let line = block_on(panda::api::audit::record_access(&down, &access)).unwrap_err();
+    let line = block_on(panda::api::audit::record_views(&down, std::slice::from_ref(&access))).unwrap_err();
     assert_eq!(viewed(&api), 2);
     let line: Value = serde_json::from_str(&line).expect("the lost entry is one JSON line");
     assert_eq!(
         line,
-        json!({"event": "audit-access-lost", "request_id": REQUEST_ID, "route": "GET /v1/patients", "actor_id": 1,
-               "at": 1_764_547_200, "patients": [PATIENT, OTHER],
-               "cause": "database unavailable: D1 DB is overloaded"})
+        json!({"event": "audit-views-lost", "cause": "database unavailable: D1 DB is overloaded",
+               "views": [{"at": 1_764_547_200, "actor_id": 1, "route": "GET /v1/patients", "request_id": REQUEST_ID,
+                          "patients": [PATIENT, OTHER]}]})
     );
 }
 

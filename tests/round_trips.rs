@@ -209,7 +209,7 @@ fn a_view_of_patient_data_is_recorded_by_one_write_after_the_answer() {
         assert_eq!((answer.status, calls), (200, (1, 0)), "{path}: before the answer");
         let access = answer.response.access.expect("the answer shows patients");
         let counting = Counting::new(&api.db);
-        support::block_on(panda::api::audit::record_access(&counting, &access)).unwrap();
+        support::block_on(panda::api::audit::record_views(&counting, &[access])).unwrap();
         assert_eq!(counting.calls(), (0, 1), "{path}: after the answer");
     }
 }

@@ -35,24 +35,20 @@ pub async fn list(request: &Request, patient_in_path: Option<&str>, db: &impl Da
     Ok(Response::with_body(200, "application/json", page.into_bytes()).showing(shown))
 }
 
-/// Writes the entries for the patients an answer showed. It runs after the answer has gone (the
-/// worker's `waitUntil`), so it never delays one; an unavailable database is tried once more.
-/// When the entries still cannot be written, the error is the log line that holds them, for the
-/// operator to replay (README, "Audit trail"): the one log line that names patients.
-pub async fn record_access(db: &impl Database, access: &Access) -> Result<(), String> {
-    let mut outcome = write_one(db, access.statement()).await;
+/// Writes the entries for the patients answers showed, in one write. It runs after the answers
+/// have gone (the worker's `waitUntil`), so it never delays one; an unavailable database is tried
+/// once more. When the entries still cannot be written, the error is the log line that holds
+/// them, for the operator to replay (README, "Audit trail"): the one log line that names patients.
+pub async fn record_views(db: &impl Database, views: &[Access]) -> Result<(), String> {
+    let json = audit::views_json(views);
+    let mut outcome = write_one(db, audit::views_statement(&json)).await;
     if matches!(outcome, Err(DbError::Unavailable(_))) {
-        outcome = write_one(db, access.statement()).await;
+        outcome = write_one(db, audit::views_statement(&json)).await;
     }
-    // Written by hand, as the request log's line is: every value but the cause is PANDA's own.
+    // Written by hand, as the request log's line is: only the cause needs JSON's escaping.
     outcome.map(|_| ()).map_err(|cause| {
         format!(
-            "{{\"event\":\"audit-access-lost\",\"request_id\":\"{}\",\"route\":\"{}\",\"actor_id\":{},\"at\":{},\"patients\":{},\"cause\":{}}}",
-            access.request_id,
-            access.route,
-            access.actor_id,
-            access.at,
-            access.patients_json(),
+            "{{\"event\":\"audit-views-lost\",\"cause\":{},\"views\":{json}}}",
             serde_json::Value::from(cause.to_string())
         )
     })

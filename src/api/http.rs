@@ -52,7 +52,7 @@ pub struct Response {
     /// What the operator's log line says about the request (never sent to the client).
     pub log: RequestLog,
     /// The patients the answer shows, for the audit trail: written once the answer has gone
-    /// (`api::audit::record_access`), never sent to the client.
+    /// (`api::audit::record_views`), never sent to the client.
     pub access: Option<Access>,
 }
 

@@ -117,17 +117,7 @@ async fn answer(
     let template = resolved.as_ref().ok().map(|(template, _)| *template);
     let outcome = match resolved {
         Ok((template, route)) => {
-            let trail = || format!("{method} {template}");
-            dispatch(
-                route,
-                request,
-                db,
-                now,
-                settings,
-                Trail { at: now.unix_timestamp(), route: "", id: request_id },
-                trail,
-            )
-            .await
+            dispatch(route, request, db, now, settings, request_id, || format!("{method} {template}")).await
         }
         Err(Miss::NotFound) => Err(Error::RouteNotFound { path: request.path.clone() }),
         Err(Miss::MethodNotAllowed { allow }) => {
@@ -147,18 +137,18 @@ async fn answer(
     (template, settings.cors.decorate(request, response))
 }
 
-/// Answers a resolved route. `trail` is what the audit trail records about the request, without
-/// its route, which `route_name` makes (`PATCH /v1/patients/{nhs_number}`) only for the routes
-/// that write to the trail.
+/// Answers a resolved route. `route_name` names it for the audit trail (`PATCH
+/// /v1/patients/{nhs_number}`), and is called only by the routes that write to the trail.
 async fn dispatch(
     route: Route,
     request: &Request,
     db: &impl Database,
     now: OffsetDateTime,
     settings: &Settings,
-    trail: Trail<'_>,
+    request_id: &str,
     route_name: impl Fn() -> String,
 ) -> Result<Response, Error> {
+    let at = now.unix_timestamp();
     match route {
         Route::Health => {
             health::check_database(db).await?;
@@ -168,14 +158,14 @@ async fn dispatch(
         Route::Live => json(200, &Status { status: "ok", database: None }),
         Route::CreateToken => {
             let name = route_name();
-            auth::create_token(request, db, settings, Trail { route: &name, ..trail }).await
+            auth::create_token(request, db, settings, Trail { at, route: &name, id: request_id }).await
         }
         protected => {
             // The signed-in account travels with the database handle: every statement checks it,
             // every write records it in the trail, and `db.acting()` says who is acting.
             let claim = auth::claim(request, settings, now)?;
             let name = route_name();
-            let db = SignedIn::new(db, claim, Trail { route: &name, ..trail });
+            let db = SignedIn::new(db, claim, Trail { at, route: &name, id: request_id });
             let answer = protected_route(protected, request, &db, now).await;
             // An answer given without reaching the database (bad input) is only given to an
             // account that may still act.
@@ -184,10 +174,10 @@ async fn dispatch(
             }
             let mut response = answer?;
             if let Some(access) = &mut response.access {
-                access.at = trail.at;
+                access.at = at;
                 access.actor_id = claim.account_id;
                 access.route = name;
-                access.request_id = trail.id.to_owned();
+                access.request_id = request_id.to_owned();
             }
             Ok(response)
         }

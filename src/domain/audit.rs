@@ -86,26 +86,42 @@ pub struct Access {
 }
 
 impl Access {
-    /// One entry per patient, in one statement: the NHS numbers travel as one JSON array, since a
-    /// page may show more patients than a statement has room for parameters.
-    pub fn statement(&self) -> Statement {
-        Statement::new(
-            "INSERT INTO audit_events (at, actor_id, actor, action, resource, resource_id, patient, route, request_id)
-             SELECT ?1, ?2, coalesce((SELECT username FROM users WHERE id = ?2), 'removed-account:' || ?2),
-                    'patient.viewed', 'patient', value, value, ?3, ?4
-               FROM json_each(?5)",
+    /// As JSON. Every value is PANDA's own (a number, a route template, a UUID, ten-digit NHS
+    /// numbers), so none needs escaping.
+    fn json(&self) -> String {
+        format!(
+            "{{\"at\":{},\"actor_id\":{},\"route\":\"{}\",\"request_id\":\"{}\",\"patients\":[\"{}\"]}}",
+            self.at,
+            self.actor_id,
+            self.route,
+            self.request_id,
+            self.patients.join("\",\"")
         )
-        .bind(self.at)
-        .bind(self.actor_id)
-        .bind(self.route.as_str())
-        .bind(self.request_id.as_str())
-        .bind(self.patients_json())
     }
+}
 
-    /// The NHS numbers as a JSON array. They are ten digits each (`NhsNumber`), so need no escaping.
-    pub fn patients_json(&self) -> String {
-        format!("[\"{}\"]", self.patients.join("\",\""))
-    }
+/// Views as the JSON array [`views_statement`] reads: also what the log line of views that could
+/// not be written holds, so it can be replayed.
+pub fn views_json(views: &[Access]) -> String {
+    format!("[{}]", views.iter().map(Access::json).collect::<Vec<_>>().join(","))
+}
+
+/// One entry per patient of each view, in one statement whatever the number: the views travel as
+/// one JSON array ([`views_json`]), since they may hold more patients than a statement has room
+/// for parameters. The worker gathers the views of the answers it gives within a few
+/// milliseconds into one such write.
+pub fn views_statement(views_json: &str) -> Statement {
+    Statement::new(
+        "INSERT INTO audit_events (at, actor_id, actor, action, resource, resource_id, patient, route, request_id)
+         SELECT json_extract(v.value, '$.at'), json_extract(v.value, '$.actor_id'),
+                coalesce(u.username, 'removed-account:' || json_extract(v.value, '$.actor_id')),
+                'patient.viewed', 'patient', p.value, p.value,
+                json_extract(v.value, '$.route'), json_extract(v.value, '$.request_id')
+           FROM json_each(?1) v
+           JOIN json_each(v.value, '$.patients') p
+           LEFT JOIN users u ON u.id = json_extract(v.value, '$.actor_id')",
+    )
+    .bind(views_json)
 }
 
 /// How a sign-in went, as the trail names it.

@@ -12,7 +12,8 @@
 mod clock;
 mod d1;
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
+use std::time::Duration;
 
 use worker::js_sys::{self, Reflect, Uint8Array};
 use worker::wasm_bindgen::{JsCast, JsValue};
@@ -41,12 +42,7 @@ async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> worker::Result<
     let mut response = api::handle(&request, &D1::bind(&env), started, settings(&env)).await;
     // The patients the answer showed are recorded once it has gone: no round trip before it.
     if let Some(access) = response.access.take() {
-        let db = D1::bind(&env);
-        ctx.wait_until(async move {
-            if let Err(line) = api::audit::record_access(&db, &access).await {
-                console_error!("{line}");
-            }
-        });
+        record_view(access, &env, &ctx);
     }
     // The runtime's clock moves only across I/O, so this is the time spent waiting on the body
     // and the database: what a slow request is slow for.
@@ -92,6 +88,36 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         Err(e) => {
             console_error!("{}", serde_json::json!({ "event": "patient-search-backfill", "cause": e.to_string() }))
         }
+    }
+}
+
+/// How long views wait for others to share their write. Every write is a transaction of the
+/// database's one writer, so one per view would queue reads and writes behind it under load.
+const VIEWS_GATHERED_FOR: Duration = Duration::from_millis(10);
+
+thread_local! {
+    /// Views of answers already given, waiting for their write.
+    static VIEWS: RefCell<Vec<crate::domain::audit::Access>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Records the patients an answer showed, together with those of the other answers this isolate
+/// gives meanwhile: the first view to arrive waits [`VIEWS_GATHERED_FOR`], under its request's
+/// `waitUntil` (which keeps the isolate alive until the write ends), then writes them all.
+fn record_view(access: crate::domain::audit::Access, env: &Env, ctx: &Context) {
+    let first = VIEWS.with(|views| {
+        let mut views = views.borrow_mut();
+        views.push(access);
+        views.len() == 1
+    });
+    if first {
+        let db = D1::bind(env);
+        ctx.wait_until(async move {
+            worker::Delay::from(VIEWS_GATHERED_FOR).await;
+            let views = VIEWS.with(|views| std::mem::take(&mut *views.borrow_mut()));
+            if let Err(line) = api::audit::record_views(&db, &views).await {
+                console_error!("{line}");
+            }
+        });
     }
 }
 

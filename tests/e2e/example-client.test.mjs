@@ -31,6 +31,7 @@ test('the example client signs in, creates, reads back and shows a localised err
   assert.match(out, /read back Dr Glenn Clark \| .+ 1h30m active/);
   assert.match(out, /found Dr Glenn Clark \(1373645350\)/);
   assert.match(out, /open or missed [1-5]/);
+  assert.match(out, /trail appointment\.created by frontend\.dev, patient\.created by frontend\.dev/);
   assert.match(out, /csv attachment; filename="missed-appointments-by-department.csv" \| group,period_start,appointments/);
   assert.match(out, /error 422 validation-failed: nhs-number-checksum: nhs_number is not a valid NHS number/);
 });

@@ -295,7 +295,8 @@ impl Api {
         // As the worker does once the answer has gone (`waitUntil`): the entries for the
         // patients it showed. The access stays on the response for tests to look at.
         if let Some(access) = &response.access {
-            block_on(panda::api::audit::record_access(&self.db, access)).expect("the access entries are written");
+            block_on(panda::api::audit::record_views(&self.db, std::slice::from_ref(access)))
+                .expect("the access entries are written");
         }
         Answer::from(response)
     }
