@@ -3,8 +3,9 @@
 //!
 //! Changes are written by the schema's triggers, inside the statement that makes each change, so
 //! an entry commits exactly when its change does. The domain only says who is acting: every write
-//! batch of a signed-in member of staff begins with [`enter`] and ends with [`leave`]
-//! (`signed_in`), and the sweep does the same as `system:sweep`. Views of patient data
+//! batch of a signed-in member of staff begins with a note of who is acting (the account guard in
+//! `signed_in`) and ends with [`leave`], and the sweep does the same as `system:sweep`
+//! ([`enter_as_system`]). Views of patient data
 //! ([`Access`]) and sign-ins ([`sign_in`]) are written by the statements here.
 
 use serde::Deserialize;
@@ -50,20 +51,9 @@ pub struct Request<'a> {
     pub id: &'a str,
 }
 
-/// Who the triggers record for the changes of one write batch: its first statement after the
-/// account guard. The username is read in the same statement, so it is the one at the time.
-pub fn enter(at: i64, actor_id: i64, route: &str, request_id: &str) -> Statement {
-    Statement::new(
-        "INSERT OR REPLACE INTO audit_context (only, at, actor_id, actor, route, request_id)
-         SELECT 1, ?2, id, username, ?3, ?4 FROM users WHERE id = ?1",
-    )
-    .bind(actor_id)
-    .bind(at)
-    .bind(route)
-    .bind(request_id)
-}
-
-/// [`enter`] for PANDA itself (`system:...`), outside any request.
+/// Who the triggers record for the changes of one write batch made by PANDA itself
+/// (`system:...`), outside any request: its first statement. A signed-in member of staff's is the
+/// account guard (`signed_in`).
 pub fn enter_as_system(at: i64, actor: &str) -> Statement {
     Statement::new("INSERT OR REPLACE INTO audit_context (only, at, actor) VALUES (1, ?1, ?2)").bind(at).bind(actor)
 }

@@ -119,7 +119,7 @@ pub enum DbError {
     /// ([`DbError::violates`]). One that no caller expected is a bug.
     #[error("{0}")]
     Constraint(Violation),
-    /// The account guard (`migrations/0005_account_guard.sql`) stopped a write: the signed-in
+    /// The account guard (`audit_context`, `migrations/0010_audit_trail.sql`) stopped a write: the signed-in
     /// account is disabled, removed, or has changed its password since the token was issued.
     #[error("the account guard refused the write")]
     AccountNotActive,

@@ -7,12 +7,12 @@
 //!
 //! - a read is one batch whose first statement selects the account. That answer is looked at
 //!   first: when the account may not act, the request is refused whatever the read found;
-//! - a write is one atomic batch whose first statement is the account guard
-//!   (`migrations/0005_account_guard.sql`), which fails, and so undoes the whole batch, unless the
-//!   account may act. No write can commit for an account that lost its access meanwhile. The
-//!   guard is followed by the audit trail's note of who is acting (`audit::enter`), which the
-//!   schema's triggers copy into every entry the batch's changes write, and the batch ends by
-//!   removing that note again (`audit::leave`).
+//! - a write is one atomic batch whose first statement is the account guard: it writes the audit
+//!   trail's note of who is acting (`audit_context`, `migrations/0010_audit_trail.sql`), whose
+//!   CHECK refuses it, and so undoes the whole batch, unless the account may act. No write can
+//!   commit for an account that lost its access meanwhile. The schema's triggers copy the note
+//!   into every entry the batch's changes write, and the batch ends by removing it again
+//!   (`audit::leave`).
 //!
 //! Domain code does not know about any of this: it takes any [`Database`], and the API hands it
 //! a [`SignedIn`] for every protected route.
@@ -24,17 +24,24 @@ use super::auth::Claim;
 use super::db::{Database, DbError, Rows, Statement};
 
 /// The accounts that may act: enabled, and unchanged since the token was issued.
-const MAY_ACT: &str = "SELECT 1 FROM users WHERE id = ?1 AND disabled = 0 AND credentials_changed_at <= ?2";
+const MAY_ACT: &str = "FROM users WHERE id = ?1 AND disabled = 0 AND credentials_changed_at <= ?2";
 
 fn account_check(claim: Claim) -> Statement {
-    Statement::new(MAY_ACT).bind(claim.account_id).bind(claim.issued_at)
+    Statement::new(format!("SELECT 1 {MAY_ACT}")).bind(claim.account_id).bind(claim.issued_at)
 }
 
-/// Inserts a row, which the table's CHECK refuses, exactly when the account may not act.
-fn account_guard(claim: Claim) -> Statement {
-    Statement::new(format!("INSERT INTO account_guard (refused) SELECT 1 WHERE NOT EXISTS ({MAY_ACT})"))
-        .bind(claim.account_id)
-        .bind(claim.issued_at)
+/// Notes who is acting for the trail, with the username as it is now: NULL, which the table's
+/// CHECK (`writes_need_an_active_account`) refuses, exactly when the account may not act.
+fn account_guard(claim: Claim, request: Request<'_>) -> Statement {
+    Statement::new(format!(
+        "INSERT OR REPLACE INTO audit_context (only, at, actor_id, actor, route, request_id)
+         VALUES (1, ?3, ?1, (SELECT username {MAY_ACT}), ?4, ?5)"
+    ))
+    .bind(claim.account_id)
+    .bind(claim.issued_at)
+    .bind(request.at)
+    .bind(request.route)
+    .bind(request.id)
 }
 
 /// A database whose every call also checks that the signed-in account may act, and whose every
@@ -82,10 +89,8 @@ impl<D: Database> Database for SignedIn<'_, D> {
     }
 
     async fn write(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
-        let Request { at, route, id } = self.request;
-        let mut batch = Vec::with_capacity(statements.len() + 3);
-        batch.push(account_guard(self.claim));
-        batch.push(audit::enter(at, self.claim.account_id, route, id));
+        let mut batch = Vec::with_capacity(statements.len() + 2);
+        batch.push(account_guard(self.claim, self.request));
         batch.extend(statements);
         batch.push(audit::leave());
         let outcome = self.db.write(batch).await;
@@ -97,6 +102,6 @@ impl<D: Database> Database for SignedIn<'_, D> {
         }
         let mut results = outcome?;
         results.pop();
-        Ok(results.into_iter().skip(2).collect())
+        Ok(results.into_iter().skip(1).collect())
     }
 }
