@@ -507,3 +507,22 @@ fn the_documented_audit_examples_are_real_responses() {
         example("/v1/patients/{nhs_number}/audit", "after-erasure")
     );
 }
+
+#[test]
+fn each_filter_of_the_trail_is_served_by_an_index() {
+    use panda::domain::audit::{list_statement, Filter};
+    use panda::domain::nhs_number::NhsNumber;
+    use panda::domain::person_name::FreeText;
+    let api = Api::new();
+    let plan = |filter: Filter| api.db.query_plan(&list_statement(&filter, None, 50)).join(" | ");
+    let cases = [
+        (Filter::default(), "audit_events_by_time"),
+        (Filter { patient: Some(NhsNumber::parse(PATIENT).unwrap()), ..Filter::default() }, "audit_events_by_patient"),
+        (Filter { actor: Some(FreeText::parse("alice").unwrap()), ..Filter::default() }, "audit_events_by_actor"),
+        (Filter { action: Some("patient.erased"), ..Filter::default() }, "audit_events_by_action"),
+    ];
+    for (filter, index) in cases {
+        let plan = plan(filter);
+        assert!(plan.contains(index) && !plan.contains("TEMP B-TREE"), "{index}: {plan}");
+    }
+}

@@ -93,7 +93,7 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
 
 /// How long views wait for others to share their write. Every write is a transaction of the
 /// database's one writer, so one per view would queue reads and writes behind it under load.
-const VIEWS_GATHERED_FOR: Duration = Duration::from_millis(10);
+const VIEWS_GATHERED_FOR: Duration = Duration::from_millis(50);
 
 thread_local! {
     /// Views of answers already given, waiting for their write.
