@@ -46,11 +46,18 @@ BEGIN
     SELECT RAISE(ABORT, 'audit entries are never deleted');
 END;
 
+-- An erasure is the one update: of an entry not yet erased, about a patient who no longer exists
+-- (the trigger `patients_audit_erased` runs after the row is gone), setting `erased_at` and
+-- emptying each field of `changes`, nothing else.
 CREATE TRIGGER audit_events_change_only_by_erasure BEFORE UPDATE ON audit_events
 WHEN NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.actor_id IS NOT OLD.actor_id
   OR NEW.actor IS NOT OLD.actor OR NEW.action IS NOT OLD.action OR NEW.resource IS NOT OLD.resource
   OR NEW.resource_id IS NOT OLD.resource_id OR NEW.patient IS NOT OLD.patient
   OR NEW.route IS NOT OLD.route OR NEW.request_id IS NOT OLD.request_id OR NEW.erased_at IS NULL
+  OR OLD.erased_at IS NOT NULL OR OLD.patient IS NULL
+  OR EXISTS (SELECT 1 FROM patients WHERE nhs_number = OLD.patient)
+  OR NEW.changes IS NOT (CASE WHEN OLD.changes IS NOT NULL
+                              THEN (SELECT json_group_object(key, json('{}')) FROM json_each(OLD.changes)) END)
 BEGIN
     SELECT RAISE(ABORT, 'audit entries change only by erasure');
 END;
@@ -62,6 +69,8 @@ END;
 -- (src/domain/signed_in.rs). For an account disabled, removed or given a new password since its
 -- token was issued it reads NULL, which the CHECK refuses, and the whole batch is undone. It
 -- replaces the account_guard table of migration 0005: one statement in every write instead of two.
+-- That table is no longer written; it stays until a later migration, so that a worker still
+-- running the code before this one keeps working until the new one is deployed.
 CREATE TABLE audit_context (
     only       INTEGER NOT NULL PRIMARY KEY CHECK (only = 1),
     at         INTEGER NOT NULL,
@@ -71,7 +80,6 @@ CREATE TABLE audit_context (
     request_id TEXT
 );
 
-DROP TABLE account_guard;
 
 -- Exactly one row: the context, or SQL run by hand at the database's clock.
 CREATE VIEW audit_actor AS
@@ -91,9 +99,10 @@ BEGIN
       FROM audit_actor;
 END;
 
--- Every update the API applies counts a new version, also one that changes no value; json_patch
--- drops the NULL members, so `changes` lists only the fields whose value differs.
-CREATE TRIGGER patients_audit_updated AFTER UPDATE OF version ON patients
+-- Every update the API applies counts a new version, also one that changes no value; SQL run by
+-- hand may set a field without it. json_patch drops the NULL members, so `changes` lists only the
+-- fields whose value differs.
+CREATE TRIGGER patients_audit_updated AFTER UPDATE OF name, date_of_birth, postcode, version ON patients
 BEGIN
     INSERT INTO audit_events (at, actor_id, actor, action, resource, resource_id, patient, route, request_id, changes)
     SELECT at, actor_id, actor, 'patient.updated', 'patient', NEW.nhs_number, NEW.nhs_number, route, request_id,
@@ -144,11 +153,15 @@ BEGIN
       FROM audit_actor;
 END;
 
-CREATE TRIGGER appointments_audit_updated AFTER UPDATE OF version ON appointments
+CREATE TRIGGER appointments_audit_updated
+AFTER UPDATE OF patient, status, starts_at, utc_offset, duration_minutes, clinician_id, department_id, postcode, version
+ON appointments
 BEGIN
     INSERT INTO audit_events (at, actor_id, actor, action, resource, resource_id, patient, route, request_id, changes)
     SELECT at, actor_id, actor, 'appointment.updated', 'appointment', NEW.id, NEW.patient, route, request_id,
            json_patch('{}', json_object(
+               'patient', CASE WHEN OLD.patient IS NOT NEW.patient
+                               THEN json_object('before', OLD.patient, 'after', NEW.patient) END,
                'status', CASE WHEN OLD.status IS NOT NEW.status
                               THEN json_object('before', OLD.status, 'after', NEW.status) END,
                'time', CASE WHEN OLD.starts_at IS NOT NEW.starts_at OR OLD.utc_offset IS NOT NEW.utc_offset
@@ -173,6 +186,17 @@ BEGIN
                                                    'after', (SELECT name FROM departments WHERE id = NEW.department_id)) END,
                'postcode', CASE WHEN OLD.postcode IS NOT NEW.postcode
                                 THEN json_object('before', OLD.postcode, 'after', NEW.postcode) END))
+      FROM audit_actor;
+END;
+
+-- The API deletes an appointment only with its patient (by ON DELETE CASCADE, before the patient's
+-- own trigger runs: the patient's erasure is the entry). Deleted any other way, by SQL run by hand,
+-- it is an entry of its own.
+CREATE TRIGGER appointments_audit_deleted AFTER DELETE ON appointments
+WHEN EXISTS (SELECT 1 FROM patients WHERE nhs_number = OLD.patient)
+BEGIN
+    INSERT INTO audit_events (at, actor_id, actor, action, resource, resource_id, patient, route, request_id)
+    SELECT at, actor_id, actor, 'appointment.deleted', 'appointment', OLD.id, OLD.patient, route, request_id
       FROM audit_actor;
 END;
 

@@ -251,6 +251,9 @@ fn no_statement_changes_or_deletes_an_entry_except_an_erasure() {
         "UPDATE audit_events SET actor = 'someone else'",
         "UPDATE audit_events SET changes = NULL",
         "UPDATE audit_events SET changes = NULL, erased_at = 1, at = 0",
+        // What an erasure does, but to a patient who still exists: only their erasure may.
+        "UPDATE audit_events SET changes = json_object('name', json('{}'), 'date_of_birth', json('{}'), 'postcode', json('{}')), erased_at = 1",
+        "UPDATE audit_events SET changes = '{\"name\":{\"before\":null,\"after\":\"someone else\"}}', erased_at = 1",
     ] {
         let refused = api.db.conn.execute_batch(sql).unwrap_err().to_string();
         assert!(refused.contains("audit entries"), "{sql}: {refused}");
@@ -350,9 +353,9 @@ fn the_sweep_and_sql_run_by_hand_are_recorded_as_panda_itself() {
     api.post("/v1/appointments", booking());
     let after_its_end = time::macros::datetime!(2026-12-01 12:00 UTC).unix_timestamp();
     assert_eq!(block_on(sweep::mark_missed(&api.db, after_its_end)).unwrap().marked_missed, 1);
-    api.db.exec(&format!(
-        "UPDATE patients SET postcode = 'N6 2FA', version = version + 1 WHERE nhs_number = '{PATIENT}'"
-    ));
+    // Without the version the API would count: SQL run by hand is recorded all the same.
+    api.db.exec(&format!("UPDATE patients SET postcode = 'N6 2FA' WHERE nhs_number = '{PATIENT}'"));
+    api.db.exec(&format!("DELETE FROM appointments WHERE id = '{APPOINTMENT}'"));
     let trail = entries(&api);
     let swept = &trail[2];
     assert_eq!(
@@ -362,6 +365,12 @@ fn the_sweep_and_sql_run_by_hand_are_recorded_as_panda_itself() {
     assert_eq!(swept["changes"], json!({"status": {"before": "active", "after": "missed"}}));
     assert_eq!(swept["at"], after_its_end);
     assert_eq!((trail[3]["actor"].as_str(), trail[3]["route"].as_str()), (Some("system:sql"), None));
+    assert_eq!(trail[3]["changes"], json!({"postcode": {"before": "LS1 4AP", "after": "N6 2FA"}}));
+    assert_eq!(
+        (trail[4]["action"].as_str(), trail[4]["actor"].as_str()),
+        (Some("appointment.deleted"), Some("system:sql"))
+    );
+    assert_eq!(trail[4]["resource_id"], APPOINTMENT);
 }
 
 #[test]

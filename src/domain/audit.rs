@@ -26,6 +26,7 @@ pub const ACTIONS: &[&str] = &[
     "patient.viewed",
     "appointment.created",
     "appointment.updated",
+    "appointment.deleted",
     "sign-in.succeeded",
     "sign-in.failed",
     "sign-in.locked-out",

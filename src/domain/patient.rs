@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::db::{read_one, Constraint, Database, Results, Rows, Statement, Value};
+use super::db::{read_one, write_one, Constraint, Database, Results, Rows, Statement, Value};
 use super::error::Error;
 use super::name_search;
 use super::nhs_number::NhsNumber;
@@ -212,16 +212,16 @@ pub async fn update(
     }
 }
 
-/// Deletes the patient and every appointment of theirs, atomically (right to erasure).
+/// Deletes the patient and, by the schema's `ON DELETE CASCADE`, every appointment of theirs, in one
+/// statement (right to erasure). The cascade runs before the patient's own trigger, so the audit
+/// trail has the erasure as one entry, not one per appointment (`migrations/0010_audit_trail.sql`).
 pub async fn delete(db: &impl Database, nhs_number: &NhsNumber) -> Result<(), Error> {
-    let mut results = Results::new(
-        db.write(vec![
-            Statement::new("DELETE FROM appointments WHERE patient = ?1").bind(nhs_number.as_str()),
-            Statement::new("DELETE FROM patients WHERE nhs_number = ?1 RETURNING nhs_number").bind(nhs_number.as_str()),
-        ])
-        .await?,
-    );
-    if results.take(1)?.is_empty()? {
+    let rows = write_one(
+        db,
+        Statement::new("DELETE FROM patients WHERE nhs_number = ?1 RETURNING nhs_number").bind(nhs_number.as_str()),
+    )
+    .await?;
+    if rows.is_empty()? {
         Err(not_found(nhs_number))
     } else {
         Ok(())

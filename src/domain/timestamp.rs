@@ -114,7 +114,7 @@ impl Timestamp {
         let instant = OffsetDateTime::new_in_offset(date, time, offset);
         if leap {
             // A leap second can only be the last second of a month, in UTC.
-            let utc = instant.to_offset(UtcOffset::UTC);
+            let utc = instant.checked_to_offset(UtcOffset::UTC).ok_or_else(format)?;
             let last_of_month = utc.date().next_day().is_none_or(|next| next.day() == 1);
             if (utc.hour(), utc.minute()) != (23, 59) || !last_of_month {
                 return Err(format());
@@ -550,6 +550,8 @@ mod tests {
             "2016-12-31T22:59:60Z",
             "2016-12-31T23:59:60+01:00",
             "2016-12-31T23:59:60",
+            "9999-12-31T23:59:60-00:01",
+            "0000-01-01T00:00:60+00:01",
         ] {
             let theirs = OffsetDateTime::parse(input, &Rfc3339).ok();
             assert_eq!(Timestamp::parse(input).ok().map(|t| t.0), theirs, "{input}");
