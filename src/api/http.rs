@@ -90,9 +90,9 @@ impl Response {
                 unique.push(patient);
             }
         }
-        let patients = unique;
-        if !patients.is_empty() {
-            self.access = Some(Access { patients, ..Access::default() });
+        // Who, when and which route are the dispatcher's to fill in (`api::dispatch`).
+        if !unique.is_empty() {
+            self.access = Some(Access { patients: unique, ..Access::default() });
         }
         self
     }

@@ -11,7 +11,7 @@ use super::duration::{AppointmentDuration, MAX_MINUTES};
 use super::error::Error;
 use super::invalid::Invalid;
 use super::nhs_number::NhsNumber;
-use super::page::{encode_cursor, Page};
+use super::page::{pair_cursor, split_pair, Page};
 use super::patient;
 use super::person_name::FreeText;
 use super::postcode::Postcode;
@@ -259,13 +259,12 @@ pub struct After {
 
 impl After {
     pub fn cursor(&self) -> String {
-        encode_cursor(&format!("{}|{}", self.starts_at, self.id))
+        pair_cursor(self.starts_at, &self.id)
     }
 
     /// From a decoded cursor made by [`After::cursor`].
     pub fn from_key(key: &str) -> Option<Self> {
-        let (starts_at, id) = key.split_once('|')?;
-        Some(Self { starts_at: starts_at.parse().ok()?, id: id.to_owned() })
+        split_pair(key).map(|(starts_at, id)| Self { starts_at, id })
     }
 }
 

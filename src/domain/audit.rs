@@ -14,7 +14,7 @@ use super::db::{read_one, Database, Statement, Value};
 use super::error::Error;
 use super::invalid::Invalid;
 use super::nhs_number::NhsNumber;
-use super::page::{encode_cursor, Page};
+use super::page::{pair_cursor, split_pair, Page};
 use super::person_name::FreeText;
 use super::timestamp::Timestamp;
 
@@ -178,13 +178,12 @@ pub struct Before {
 
 impl Before {
     pub fn cursor(&self) -> String {
-        encode_cursor(&format!("{}|{}", self.at, self.id))
+        pair_cursor(self.at, self.id)
     }
 
     /// From a decoded cursor made by [`Before::cursor`].
     pub fn from_key(key: &str) -> Option<Self> {
-        let (at, id) = key.split_once('|')?;
-        Some(Self { at: at.parse().ok()?, id: id.parse().ok()? })
+        split_pair(key).map(|(at, id)| Self { at, id })
     }
 }
 

@@ -33,6 +33,17 @@ pub fn encode_cursor(key: &str) -> String {
     out
 }
 
+/// The cursor of a two-part sort key, `first|second` (neither part may hold a `|`).
+pub fn pair_cursor(first: impl std::fmt::Display, second: impl std::fmt::Display) -> String {
+    encode_cursor(&format!("{first}|{second}"))
+}
+
+/// The two parts of a decoded [`pair_cursor`], or none when they do not read as `A` and `B`.
+pub fn split_pair<A: std::str::FromStr, B: std::str::FromStr>(key: &str) -> Option<(A, B)> {
+    let (first, second) = key.split_once('|')?;
+    Some((first.parse().ok()?, second.parse().ok()?))
+}
+
 /// Decodes a cursor made by [`encode_cursor`]; anything else is refused.
 pub fn decode_cursor(cursor: &str) -> Result<String, Invalid> {
     let invalid = || Invalid::new("cursor-invalid");

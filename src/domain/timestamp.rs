@@ -40,14 +40,10 @@ fn digits(bytes: &[u8], at: usize, n: usize) -> Option<u32> {
 /// what follows, and whether the second was 60 (a leap second, read as 59.999999999;
 /// [`Timestamp::parse`] checks that it falls where one can).
 fn date_time(bytes: &[u8]) -> Option<(Date, Time, u8, &[u8], bool)> {
-    if bytes.get(4) != Some(&b'-')
-        || bytes.get(7) != Some(&b'-')
-        || bytes.get(13) != Some(&b':')
-        || bytes.get(16) != Some(&b':')
-    {
+    let date = iso_date(bytes)?;
+    if bytes.get(13) != Some(&b':') || bytes.get(16) != Some(&b':') {
         return None;
     }
-    let (year, month, day) = (digits(bytes, 0, 4)?, digits(bytes, 5, 2)?, digits(bytes, 8, 2)?);
     let (hour, minute, mut second) = (digits(bytes, 11, 2)?, digits(bytes, 14, 2)?, digits(bytes, 17, 2)?);
     let mut rest = &bytes[19..];
     let mut nanosecond = 0;
@@ -67,8 +63,6 @@ fn date_time(bytes: &[u8]) -> Option<(Date, Time, u8, &[u8], bool)> {
     if leap {
         (second, nanosecond) = (59, 999_999_999);
     }
-    let month = Month::try_from(u8::try_from(month).ok()?).ok()?;
-    let date = Date::from_calendar_date(i32::try_from(year).ok()?, month, u8::try_from(day).ok()?).ok()?;
     let time = Time::from_hms_nano(
         u8::try_from(hour).ok()?,
         u8::try_from(minute).ok()?,
@@ -221,21 +215,22 @@ const EARLIEST_BIRTH: Date = time::macros::date!(1850 - 01 - 01);
 
 /// Reads exactly `YYYY-MM-DD` (ASCII digits only) into a real calendar date.
 pub fn parse_iso_date(input: &str) -> Option<Date> {
-    fn number(bytes: &[u8]) -> Option<u16> {
-        if bytes.is_empty() || !bytes.iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        Some(bytes.iter().fold(0u16, |acc, &d| acc * 10 + u16::from(d - b'0')))
+    let bytes = input.as_bytes();
+    if bytes.len() == 10 {
+        iso_date(bytes)
+    } else {
+        None
     }
-    match *input.as_bytes() {
-        [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] => {
-            let year = i32::from(number(&[y0, y1, y2, y3])?);
-            let month = Month::try_from(u8::try_from(number(&[m0, m1])?).ok()?).ok()?;
-            let day = u8::try_from(number(&[d0, d1])?).ok()?;
-            Date::from_calendar_date(year, month, day).ok()
-        }
-        _ => None,
+}
+
+/// `YYYY-MM-DD` at the start of `bytes`, as a real calendar date.
+fn iso_date(bytes: &[u8]) -> Option<Date> {
+    if bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') {
+        return None;
     }
+    let month = Month::try_from(u8::try_from(digits(bytes, 5, 2)?).ok()?).ok()?;
+    let day = u8::try_from(digits(bytes, 8, 2)?).ok()?;
+    Date::from_calendar_date(i32::try_from(digits(bytes, 0, 4)?).ok()?, month, day).ok()
 }
 
 impl DateOfBirth {
