@@ -298,21 +298,22 @@ fn list_filters_are_validated() {
 #[test]
 fn the_sql_status_rule_agrees_with_the_rust_one() {
     let api = api_with_patient();
+    sqlite_only!(api.db);
     let now = api.now.unix_timestamp();
     for (offset, stored) in
         [(-7200, "active"), (-5400, "active"), (-5399, "active"), (3600, "active"), (-7200, "cancelled")]
     {
         let start = now + offset;
         api.db.exec(&format!(
-            "INSERT OR IGNORE INTO clinicians (id, name, created_at) VALUES (1, 'c', 0);
-             INSERT OR IGNORE INTO departments (id, name, created_at) VALUES (1, 'd', 0);
+            "INSERT INTO clinicians (id, name, created_at) VALUES (1, 'c', 0) ON CONFLICT DO NOTHING;
+             INSERT INTO departments (id, name, created_at) VALUES (1, 'd', 0) ON CONFLICT DO NOTHING;
              INSERT INTO appointments (id, patient, status, starts_at, utc_offset, duration_minutes, clinician_id,
              department_id, postcode, created_at, updated_at)
              VALUES ('{stored}{offset}', '{PATIENT}', '{stored}', {start}, 0, 90, 1, 1, 'SW1A 1AA', 0, 0)"
         ));
         let read: String = api
             .db
-            .conn
+            .conn()
             .query_row(
                 &format!(
                     "SELECT {} FROM appointments WHERE id = '{stored}{offset}'",
@@ -421,6 +422,7 @@ fn query_problems_are_reported_with_a_bad_nhs_number_in_the_path() {
 #[test]
 fn an_active_filter_seeks_past_the_history_instead_of_reading_it() {
     let api = Api::new();
+    sqlite_only!(api.db);
     let filter = Filter {
         clinician: Some(FreeText::parse("Dr A").unwrap()),
         statuses: vec![Status::Active],

@@ -214,6 +214,7 @@ fn list_parameters_are_validated() {
 #[test]
 fn the_patient_list_seeks_through_the_primary_key_index() {
     let api = Api::new();
+    sqlite_only!(api.db);
     let plan = api.db.query_plan(&patient_search::statement(&Search::default(), Some("0000000000"), 50));
     assert!(plan.iter().any(|l| l.starts_with("SEARCH p USING") && l.contains("INDEX")), "{plan:?}");
     assert!(!plan.iter().any(|l| l.contains("TEMP B-TREE")), "no sort step: {plan:?}");

@@ -6,7 +6,7 @@ mod support;
 use panda::api::{self, Request};
 use panda::domain::db::Statement;
 use panda::domain::sweep::{self, CHUNK};
-use support::{block_on, Sqlite, Unreachable};
+use support::{block_on, TestDb, Unreachable};
 use time::macros::datetime;
 
 fn get(path: &str) -> Request {
@@ -15,7 +15,7 @@ fn get(path: &str) -> Request {
 
 #[test]
 fn health_answers_ok_after_a_real_round_trip() {
-    let db = Sqlite::migrated();
+    let db = TestDb::migrated();
     let response = block_on(api::handle(&get("/health"), &db, datetime!(2026-11-26 12:00 UTC), &Default::default()));
     assert_eq!(response.status, 200);
     let body: serde_json::Value = serde_json::from_slice(&response.body).unwrap();
@@ -33,12 +33,12 @@ fn health_is_a_503_problem_when_the_database_is_down() {
 }
 
 /// `n` appointments for one patient, the first starting at `first_start`, one minute apart, 30 minutes long.
-fn seed(db: &Sqlite, n: i64, first_start: i64, status: &str) {
+fn seed(db: &TestDb, n: i64, first_start: i64, status: &str) {
     db.exec(
-        "INSERT OR IGNORE INTO patients (nhs_number, name, date_of_birth, postcode, created_at, updated_at)
-         VALUES ('9434765919', 'Test Patient', '1990-01-01', 'SW1A 1AA', 0, 0);
-         INSERT OR IGNORE INTO clinicians (id, name, created_at) VALUES (1, 'Dr Who', 0);
-         INSERT OR IGNORE INTO departments (id, name, created_at) VALUES (1, 'oncology', 0);",
+        "INSERT INTO patients (nhs_number, name, date_of_birth, postcode, created_at, updated_at)
+         VALUES ('9434765919', 'Test Patient', '1990-01-01', 'SW1A 1AA', 0, 0) ON CONFLICT DO NOTHING;
+         INSERT INTO clinicians (id, name, created_at) VALUES (1, 'Dr Who', 0) ON CONFLICT DO NOTHING;
+         INSERT INTO departments (id, name, created_at) VALUES (1, 'oncology', 0) ON CONFLICT DO NOTHING;",
     );
     db.exec(&format!(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < {n})
@@ -51,7 +51,7 @@ fn seed(db: &Sqlite, n: i64, first_start: i64, status: &str) {
 
 #[test]
 fn sweep_marks_only_active_appointments_that_have_ended() {
-    let db = Sqlite::migrated();
+    let db = TestDb::migrated();
     let now = 1_000_000;
     seed(&db, 3, now - 31 * 60, "active"); // ends 1 minute ago, exactly now, 1 minute from now
     seed(&db, 2, 0, "cancelled");
@@ -63,7 +63,7 @@ fn sweep_marks_only_active_appointments_that_have_ended() {
 
 #[test]
 fn sweep_is_idempotent() {
-    let db = Sqlite::migrated();
+    let db = TestDb::migrated();
     seed(&db, 5, 0, "active");
     assert_eq!(block_on(sweep::mark_missed(&db, 1_000_000)).unwrap().marked_missed, 5);
     assert_eq!(block_on(sweep::mark_missed(&db, 1_000_000)).unwrap().marked_missed, 0);
@@ -71,7 +71,7 @@ fn sweep_is_idempotent() {
 
 #[test]
 fn sweep_clears_a_backlog_larger_than_one_chunk() {
-    let db = Sqlite::migrated();
+    let db = TestDb::migrated();
     seed(&db, CHUNK * 2 + 7, 0, "active");
     let report = block_on(sweep::mark_missed(&db, 100_000_000)).unwrap();
     assert_eq!(report.marked_missed as i64, CHUNK * 2 + 7);
@@ -80,7 +80,8 @@ fn sweep_clears_a_backlog_larger_than_one_chunk() {
 
 #[test]
 fn sweep_finds_its_rows_through_the_partial_index() {
-    let db = Sqlite::migrated();
+    let db = TestDb::migrated();
+    sqlite_only!(db);
     let plan = db.query_plan(&Statement::new(sweep::MARK_MISSED).bind(0_i64).bind(CHUNK));
     assert!(plan.iter().any(|line| line.contains("USING INDEX appointments_active_by_end")), "plan: {plan:?}");
     assert!(!plan.iter().any(|line| line == "SCAN appointments"), "full table scan in {plan:?}");

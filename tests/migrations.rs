@@ -3,15 +3,15 @@
 
 mod support;
 
-use support::{example, Api, Sqlite};
+use support::{example, Api, TestDb};
 
 #[test]
 fn clinicians_and_departments_move_into_their_own_tables_without_loss() {
     // The client's data as the first schema held it: names written into each appointment.
-    let db = Sqlite::empty();
+    let db = TestDb::empty();
     db.apply_migrations(|name| name < "0003");
     for p in example("patients") {
-        db.conn
+        db.conn()
             .execute(
                 "INSERT INTO patients (nhs_number, name, date_of_birth, postcode, created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, 10, 10)",
@@ -26,7 +26,7 @@ fn clinicians_and_departments_move_into_their_own_tables_without_loss() {
                 .unwrap();
         let minutes =
             panda::domain::duration::AppointmentDuration::parse(a["duration"].as_str().unwrap()).unwrap().minutes();
-        db.conn
+        db.conn()
             .execute(
                 "INSERT INTO appointments (id, patient, status, starts_at, utc_offset, duration_minutes, clinician,
                                            department, postcode, version, created_at, updated_at)
@@ -66,7 +66,7 @@ fn clinicians_and_departments_move_into_their_own_tables_without_loss() {
 
 #[test]
 fn the_word_pairs_and_vocabulary_are_built_from_the_words_already_there() {
-    let db = Sqlite::empty();
+    let db = TestDb::empty();
     db.apply_migrations(|name| name < "0008");
     db.exec(
         "INSERT INTO patients (nhs_number, name, date_of_birth, postcode, created_at, updated_at, search_name)

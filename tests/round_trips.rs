@@ -182,7 +182,7 @@ fn refusals_cost_no_more_round_trips_than_successes() {
 fn a_successful_sign_in_makes_one_read_and_one_write_for_the_trail() {
     let api = Api::new();
     let hash = panda::domain::password::hash("a long password here").unwrap();
-    api.db.exec(&panda::domain::user::admin::add("alice", &hash).unwrap());
+    api.db.exec(&panda::domain::user::admin::add(api.db.dialect(), "alice", &hash).unwrap());
     let (answer, calls) = counted(
         &api,
         "POST",

@@ -5,6 +5,7 @@ mod support;
 
 use std::collections::BTreeMap;
 
+use panda::domain::db::Dialect;
 use panda::domain::stats::{missed_statement, named_statement, GroupBy, MissedQuery, Period};
 use serde_json::{json, Value};
 use support::{example, Api};
@@ -288,6 +289,7 @@ fn a_refused_appointment_leaves_no_new_clinician_behind() {
 #[test]
 fn statistics_and_lists_read_through_indexes() {
     let api = Api::new();
+    sqlite_only!(api.db);
     let plain = MissedQuery::default();
     let by_clinician = MissedQuery {
         clinician: Some(panda::domain::person_name::FreeText::parse("Dr A").unwrap()),
@@ -295,10 +297,10 @@ fn statistics_and_lists_read_through_indexes() {
     };
     let ranged = MissedQuery { from: Some(0), to: Some(100), ..MissedQuery::default() };
     let statements = [
-        ("stats by clinician", missed_statement(GroupBy::Clinician, Some(Period::Month), &plain, 0)),
-        ("stats by department over a range", missed_statement(GroupBy::Department, Some(Period::Week), &ranged, 0)),
-        ("stats for one clinician", missed_statement(GroupBy::Clinician, Some(Period::Day), &by_clinician, 0)),
-        ("stats for the whole range", missed_statement(GroupBy::Department, None, &ranged, 0)),
+        ("stats by clinician", missed_statement(Dialect::Sqlite, GroupBy::Clinician, Some(Period::Month), &plain, 0)),
+        ("stats by department over a range", missed_statement(Dialect::Sqlite, GroupBy::Department, Some(Period::Week), &ranged, 0)),
+        ("stats for one clinician", missed_statement(Dialect::Sqlite, GroupBy::Clinician, Some(Period::Day), &by_clinician, 0)),
+        ("stats for the whole range", missed_statement(Dialect::Sqlite, GroupBy::Department, None, &ranged, 0)),
         ("clinician list", named_statement(GroupBy::Clinician, Some("A"), 50, 0)),
         ("department list", named_statement(GroupBy::Department, None, 50, 0)),
     ];

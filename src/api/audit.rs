@@ -41,9 +41,9 @@ pub async fn list(request: &Request, patient_in_path: Option<&str>, db: &impl Da
 /// them, for the operator to replay (README, "Audit trail"): the one log line that names patients.
 pub async fn record_views(db: &impl Database, views: &[Access]) -> Result<(), String> {
     let json = audit::views_json(views);
-    let mut outcome = write_one(db, audit::views_statement(&json)).await;
+    let mut outcome = write_one(db, audit::views_statement(db.dialect(), &json)).await;
     if matches!(outcome, Err(DbError::Unavailable(_))) {
-        outcome = write_one(db, audit::views_statement(&json)).await;
+        outcome = write_one(db, audit::views_statement(db.dialect(), &json)).await;
     }
     // Written by hand, as the request log's line is: only the cause needs JSON's escaping.
     outcome.map(|_| ()).map_err(|cause| {

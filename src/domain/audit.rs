@@ -10,7 +10,7 @@
 
 use serde::Deserialize;
 
-use super::db::{read_one, Database, Statement, Value};
+use super::db::{read_one, Database, Dialect, Statement, Value};
 use super::error::Error;
 use super::invalid::Invalid;
 use super::nhs_number::NhsNumber;
@@ -56,7 +56,13 @@ pub struct Request<'a> {
 /// (`system:...`), outside any request: its first statement. A signed-in member of staff's is the
 /// account guard (`signed_in`).
 pub fn enter_as_system(at: i64, actor: &str) -> Statement {
-    Statement::new("INSERT OR REPLACE INTO audit_context (only, at, actor) VALUES (1, ?1, ?2)").bind(at).bind(actor)
+    Statement::new(
+        "INSERT INTO audit_context (\"only\", at, actor) VALUES (1, ?1, ?2)
+         ON CONFLICT (\"only\") DO UPDATE SET at = excluded.at, actor_id = NULL, actor = excluded.actor,
+                                          route = NULL, request_id = NULL",
+    )
+    .bind(at)
+    .bind(actor)
 }
 
 /// The last statement of the batch: no other transaction ever sees who was acting in this one.
@@ -101,17 +107,20 @@ pub fn views_json(views: &[Access]) -> String {
 /// one JSON array ([`views_json`]), since they may hold more patients than a statement has room
 /// for parameters. The worker gathers the views of the answers it gives within a few
 /// milliseconds into one such write.
-pub fn views_statement(views_json: &str) -> Statement {
-    Statement::new(
+pub fn views_statement(sql: Dialect, views_json: &str) -> Statement {
+    let (at, actor_id) = (sql.integer_member("v.value", "at"), sql.integer_member("v.value", "actor_id"));
+    Statement::new(format!(
         "INSERT INTO audit_events (at, actor_id, actor, action, resource, resource_id, patient, route, request_id)
-         SELECT json_extract(v.value, '$.at'), json_extract(v.value, '$.actor_id'),
-                coalesce(u.username, 'removed-account:' || json_extract(v.value, '$.actor_id')),
-                'patient.viewed', 'patient', p.value, p.value,
-                json_extract(v.value, '$.route'), json_extract(v.value, '$.request_id')
-           FROM json_each(?1) v
-           JOIN json_each(v.value, '$.patients') p
-           LEFT JOIN users u ON u.id = json_extract(v.value, '$.actor_id')",
-    )
+         SELECT {at}, {actor_id}, coalesce(u.username, 'removed-account:' || {actor_id}),
+                'patient.viewed', 'patient', p.value, p.value, {route}, {request_id}
+           FROM {views}
+           CROSS JOIN {patients}
+           LEFT JOIN users u ON u.id = {actor_id}",
+        route = sql.member("v.value", "route"),
+        request_id = sql.member("v.value", "request_id"),
+        views = sql.each_object("?1", "v"),
+        patients = sql.each_text_in("v.value", "patients", "p"),
+    ))
     .bind(views_json)
 }
 
@@ -199,17 +208,22 @@ struct Row {
 }
 
 /// The JSON object of each entry; `changes` maps a field to `{"before": ..., "after": ...}`.
-const ENTRY: &str = "json_object(
-        'id', id,
-        'at', strftime('%Y-%m-%dT%H:%M:%S+00:00', at, 'unixepoch'),
-        'actor', actor, 'action', action, 'resource', resource, 'resource_id', resource_id,
-        'patient', patient, 'route', route, 'request_id', request_id,
-        'changes', json(changes),
-        'erased_at', strftime('%Y-%m-%dT%H:%M:%S+00:00', erased_at, 'unixepoch'))";
+fn entry(sql: Dialect) -> String {
+    format!(
+        "{json_object}('id', id, 'at', {at},
+             'actor', actor, 'action', action, 'resource', resource, 'resource_id', resource_id,
+             'patient', patient, 'route', route, 'request_id', request_id,
+             'changes', {changes}, 'erased_at', {erased_at})",
+        json_object = sql.json_object(),
+        at = sql.utc_timestamp("at"),
+        changes = sql.json("changes"),
+        erased_at = sql.utc_timestamp("erased_at"),
+    )
+}
 
 /// Entries newest first, filtered, before a cursor. Each filter has an index that ends in
 /// (at, id), read backwards, so rows come out in page order without a sort.
-pub fn list_statement(filter: &Filter, before: Option<Before>, limit: u32) -> Statement {
+pub fn list_statement(sql: Dialect, filter: &Filter, before: Option<Before>, limit: u32) -> Statement {
     let mut statement = Statement::new(String::new());
     let mut conditions = Vec::new();
     let mut condition = |statement: &mut Statement, sql: &str, value: Value| {
@@ -240,11 +254,12 @@ pub fn list_statement(filter: &Filter, before: Option<Before>, limit: u32) -> St
     let n = statement.params.len();
     conditions.push(format!("(at, id) < (?{}, ?{})", n - 2, n - 1));
     statement.sql = format!(
-        "SELECT id, at, patient, {ENTRY} AS entry
+        "SELECT id, at, patient, {} AS entry
            FROM audit_events
           WHERE {}
           ORDER BY at DESC, id DESC
           LIMIT ?{n}",
+        entry(sql),
         conditions.join(" AND ")
     );
     statement
@@ -258,7 +273,7 @@ pub async fn list(
     before: Option<Before>,
     limit: u32,
 ) -> Result<(String, Vec<String>), Error> {
-    let rows = read_one(db, list_statement(filter, before, limit)).await?.decode::<Row>()?;
+    let rows = read_one(db, list_statement(db.dialect(), filter, before, limit)).await?.decode::<Row>()?;
     let page = Page::from_overfetch(rows, limit, |row| Before { at: row.at, id: row.id }.cursor());
     let mut json = String::from("{\"items\":[");
     let mut patients = Vec::new();

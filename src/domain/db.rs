@@ -1,15 +1,18 @@
 //! The seam between the domain's SQL and whatever runs it.
 //!
-//! The domain writes plain SQLite-dialect SQL with numbered parameters (`?1`, `?2`, ...) and hands
-//! it to a [`Database`]. In the worker that is D1 (`src/shell/d1.rs`); in native tests it is
-//! rusqlite on a schema built from the same `migrations/*.sql` files. Another database would need
-//! only another implementation of this trait (and SQL that its dialect accepts).
+//! The domain writes SQL with numbered parameters (`?1`, `?2`, ...) and hands it to a
+//! [`Database`]. In the worker that is D1 (`src/shell/d1.rs`); natively it is SQLite or PostgreSQL
+//! (`src/native`), on schemas built from `migrations/*.sql` and `migrations/postgres/*.sql`. The few
+//! texts the two dialects spell differently are in `domain::dialect`, chosen by
+//! [`Database::dialect`].
 //!
 //! Every call is one round trip. A call says whether it only reads or also writes, because the two
 //! are guarded differently (see `domain::signed_in`) and a replicated database may serve reads
 //! from a copy.
 
 use serde::de::{DeserializeOwned, IgnoredAny};
+
+pub use super::dialect::Dialect;
 
 /// A value bound to a statement parameter. D1 passes numbers as JS doubles, so integers are kept
 /// well inside ±2^53 by the schema (seconds since the epoch, minutes, small counters).
@@ -254,6 +257,11 @@ pub trait Database {
     /// Runs statements that write, as one atomic unit in one round trip: all of them take effect
     /// or none does. Returns each statement's rows (empty without `RETURNING`), in order.
     async fn write(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError>;
+
+    /// The SQL dialect the database speaks. A wrapper passes on its inner database's.
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
 }
 
 /// SQLite has no booleans: a flag column holds 0 or 1 (the schema's CHECK says which).

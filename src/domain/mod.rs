@@ -6,6 +6,7 @@ pub mod appointment_id;
 pub mod audit;
 pub mod auth;
 pub mod db;
+pub mod dialect;
 pub mod duration;
 pub mod error;
 pub mod health;

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::db::{read_one, write_one, Constraint, Database, Results, Rows, Statement, Value};
+use super::db::{read_one, write_one, Constraint, Database, Dialect, Results, Rows, Statement, Value};
 use super::error::Error;
 use super::name_search;
 use super::nhs_number::NhsNumber;
@@ -90,11 +90,16 @@ fn one(rows: &Rows) -> Result<Option<Patient>, Error> {
 /// batch that stores the name. They are written only if the patient exists at `revision`
 /// (`(version, created_at)`, both NULL for any revision), the condition the batch's own change of
 /// the patient applies under, so the words change exactly when the name does.
-pub(super) fn search_word_statements(nhs_number: &str, name: &str, revision: (Value, Value)) -> [Statement; 2] {
+pub(super) fn search_word_statements(
+    sql: Dialect,
+    nhs_number: &str,
+    name: &str,
+    revision: (Value, Value),
+) -> [Statement; 2] {
     const GUARD: &str = "EXISTS (SELECT 1 FROM patients WHERE nhs_number = ?1
                                    AND (?2 IS NULL OR (version = ?2 AND created_at = ?3)))";
-    // One JSON array, read by json_each: a name may have more words than a statement has room
-    // for parameters (D1 takes 100).
+    // One JSON array, read as rows: a name may have more words than a statement has room for
+    // parameters (D1 takes 100).
     let words = serde_json::Value::from(name_search::index_words(name)).to_string();
     let (version, created_at) = revision;
     // Each word carries the folded name, the key a one-word search ranks by (migration 0009).
@@ -105,7 +110,8 @@ pub(super) fn search_word_statements(nhs_number: &str, name: &str, revision: (Va
             .bind(created_at.clone()),
         Statement::new(format!(
             "INSERT INTO patient_name_words (word, nhs_number, search_name)
-             SELECT value, ?1, ?5 FROM json_each(?4) WHERE {GUARD}"
+             SELECT w.value, ?1, ?5 FROM {} WHERE {GUARD}",
+            sql.each_text("?4", "w")
         ))
         .bind(nhs_number)
         .bind(version)
@@ -128,7 +134,7 @@ pub async fn create(db: &impl Database, new: &NewPatient, now: i64) -> Result<Pa
     .bind(now)
     .bind(name_search::sort_key(new.name.as_str()));
     let [_, insert_words] =
-        search_word_statements(new.nhs_number.as_str(), new.name.as_str(), (Value::Null, Value::Null));
+        search_word_statements(db.dialect(), new.nhs_number.as_str(), new.name.as_str(), (Value::Null, Value::Null));
     let rows =
         db.write(vec![statement, insert_words]).await.map(|mut results| results.swap_remove(0)).map_err(|e| {
             if e.violates(Constraint::Unique("patients", "nhs_number")) {
@@ -196,7 +202,7 @@ pub async fn update(
     let mut batch = Vec::with_capacity(4);
     if let Some(name) = &changes.name {
         // Ahead of the update, under its condition, so the words change exactly when it applies.
-        batch.extend(search_word_statements(nhs_number.as_str(), name.as_str(), precondition.sql_params()));
+        batch.extend(search_word_statements(db.dialect(), nhs_number.as_str(), name.as_str(), precondition.sql_params()));
     }
     let update_at = batch.len();
     batch.push(statement);

@@ -143,7 +143,8 @@ pub fn statement(search: &Search, after: Option<&str>, limit: u32) -> Statement 
     let (pair_word, pair_upper) = ranges[1];
     let checked = &ranges[2..];
     let driven = format!(
-        "SELECT pr.nhs_number, max(pr.word = ?{drive_word}) + max(pr.other_word = ?{pair_word}) AS m
+        "SELECT pr.nhs_number, max(CASE WHEN pr.word = ?{drive_word} THEN 1 ELSE 0 END)
+                                 + max(CASE WHEN pr.other_word = ?{pair_word} THEN 1 ELSE 0 END) AS m
                    -- CROSS JOIN: SQLite keeps this order, one seek per distinct word of the range.
                    FROM patient_search_vocabulary v
                   CROSS JOIN patient_name_pairs pr
@@ -158,7 +159,7 @@ pub fn statement(search: &Search, after: Option<&str>, limit: u32) -> Statement 
         .enumerate()
         .map(|(k, (word, upper))| {
             format!(
-                "(SELECT max(o.word = ?{word}) FROM patient_name_words o
+                "(SELECT max(CASE WHEN o.word = ?{word} THEN 1 ELSE 0 END) FROM patient_name_words o
                    WHERE o.nhs_number = d.nhs_number AND o.word >= ?{word} AND o.word < ?{upper}) AS m{k}"
             )
         })
@@ -316,7 +317,7 @@ pub async fn index_unsearchable(db: &impl Database, max_chunks: usize) -> Result
         if pending.is_empty() {
             return Ok((indexed, false));
         }
-        // {"<nhs number>": {"name": …, "search": …, "words": […]}, …}, read by json_each.
+        // {"<nhs number>": {"name": …, "search": …, "words": […]}, …}, read as rows.
         let chunk: serde_json::Map<String, serde_json::Value> = pending
             .iter()
             .map(|p| {
@@ -329,24 +330,26 @@ pub async fn index_unsearchable(db: &impl Database, max_chunks: usize) -> Result
             })
             .collect();
         let chunk = serde_json::Value::Object(chunk).to_string();
+        let sql = db.dialect();
+        let (patients, search, name) =
+            (sql.each_member("?1", "p"), sql.member("p.value", "search"), sql.member("p.value", "name"));
         db.write(vec![
-            Statement::new(
-                "INSERT OR IGNORE INTO patient_name_words (word, nhs_number, search_name)
-                 SELECT w.value, p.key, json_extract(p.value, '$.search')
-                   FROM json_each(?1) p, json_each(p.value, '$.words') w
+            Statement::new(format!(
+                "INSERT INTO patient_name_words (word, nhs_number, search_name)
+                 SELECT w.value, p.key, {search}
+                   FROM {patients} CROSS JOIN {words}
                   WHERE EXISTS (SELECT 1 FROM patients
-                                 WHERE nhs_number = p.key AND search_name IS NULL
-                                   AND name = json_extract(p.value, '$.name'))",
-            )
+                                 WHERE nhs_number = p.key AND search_name IS NULL AND name = {name})
+                 ON CONFLICT DO NOTHING",
+                words = sql.each_text_in("p.value", "words", "w"),
+            ))
             .bind(chunk.clone()),
-            Statement::new(
+            Statement::new(format!(
                 "UPDATE patients
-                    SET search_name = (SELECT json_extract(p.value, '$.search') FROM json_each(?1) p
-                                        WHERE p.key = patients.nhs_number)
+                    SET search_name = (SELECT {search} FROM {patients} WHERE p.key = patients.nhs_number)
                   WHERE search_name IS NULL
-                    AND nhs_number IN (SELECT p.key FROM json_each(?1) p
-                                        WHERE json_extract(p.value, '$.name') = patients.name)",
-            )
+                    AND nhs_number IN (SELECT p.key FROM {patients} WHERE {name} = patients.name)"
+            ))
             .bind(chunk),
         ])
         .await?;

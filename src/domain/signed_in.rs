@@ -34,8 +34,10 @@ fn account_check(claim: Claim) -> Statement {
 /// CHECK (`writes_need_an_active_account`) refuses, exactly when the account may not act.
 fn account_guard(claim: Claim, request: Request<'_>) -> Statement {
     Statement::new(format!(
-        "INSERT OR REPLACE INTO audit_context (only, at, actor_id, actor, route, request_id)
-         VALUES (1, ?3, ?1, (SELECT username {MAY_ACT}), ?4, ?5)"
+        "INSERT INTO audit_context (\"only\", at, actor_id, actor, route, request_id)
+         VALUES (1, ?3, ?1, (SELECT username {MAY_ACT}), ?4, ?5)
+         ON CONFLICT (\"only\") DO UPDATE SET at = excluded.at, actor_id = excluded.actor_id, actor = excluded.actor,
+                                          route = excluded.route, request_id = excluded.request_id"
     ))
     .bind(claim.account_id)
     .bind(claim.issued_at)
@@ -103,5 +105,9 @@ impl<D: Database> Database for SignedIn<'_, D> {
         let mut results = outcome?;
         results.pop();
         Ok(results.into_iter().skip(1).collect())
+    }
+
+    fn dialect(&self) -> super::db::Dialect {
+        self.db.dialect()
     }
 }

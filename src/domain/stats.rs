@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use time::{OffsetDateTime, Time};
 
-use super::db::{read_one, Database, Statement};
+use super::db::{read_one, Database, Dialect, Statement};
 use super::error::Error;
 use super::invalid::Invalid;
 use super::page::{encode_cursor, Page};
@@ -55,12 +55,13 @@ impl Period {
     }
 
     /// The SQL for the first day of the period a UTC day (`days.day`, days since 1970) falls in.
-    /// `weekday 0` moves forward to Sunday (or stays on one); six days back is that week's Monday.
-    fn start_sql(self) -> &'static str {
+    /// Day 0 was a Thursday, so a day's Monday is `(day % 7 + 10) % 7` days back (`%` keeps the
+    /// sign of the day in both dialects, hence the + 10 rather than + 3).
+    fn start_sql(self, sql: Dialect) -> String {
         match self {
-            Period::Day => "date(days.day * 86400, 'unixepoch')",
-            Period::Week => "date(days.day * 86400, 'unixepoch', 'weekday 0', '-6 days')",
-            Period::Month => "date(days.day * 86400, 'unixepoch', 'start of month')",
+            Period::Day => sql.date_of_day("days.day"),
+            Period::Week => sql.date_of_day("days.day - (days.day % 7 + 10) % 7"),
+            Period::Month => sql.month_of_day("days.day"),
         }
     }
 }
@@ -150,7 +151,13 @@ pub fn first_unsettled_day(now: i64) -> i64 {
 
 /// One row per group and period, or, without a period, one per group for the whole range: its
 /// `period_start` is then `from` when given, else the day of the group's first appointment.
-pub fn missed_statement(group_by: GroupBy, period: Option<Period>, query: &MissedQuery, now: i64) -> Statement {
+pub fn missed_statement(
+    sql: Dialect,
+    group_by: GroupBy,
+    period: Option<Period>,
+    query: &MissedQuery,
+    now: i64,
+) -> Statement {
     let (table, column) = group_by.table();
     let missed = effective_status_condition(Status::Missed, 1, ENDS_AT);
     let from = query.from.unwrap_or(EARLIEST);
@@ -177,11 +184,11 @@ pub fn missed_statement(group_by: GroupBy, period: Option<Period>, query: &Misse
         }
     }
     let (period_start, per_period) = match period {
-        Some(period) => (period.start_sql().to_owned(), ", period_start"),
+        Some(period) => (period.start_sql(sql), ", period_start"),
         None => {
             let from_day = query.from.map(|from| day_text(day_of(from)));
             statement.params.push(from_day.into());
-            (format!("coalesce(?{}, date(min(days.day) * 86400, 'unixepoch'))", statement.params.len()), "")
+            (format!("coalesce(?{}, {})", statement.params.len(), sql.date_of_day("min(days.day)")), "")
         }
     };
     statement.sql = format!(
@@ -198,9 +205,9 @@ pub fn missed_statement(group_by: GroupBy, period: Option<Period>, query: &Misse
          recent AS (
              SELECT a.{column} AS gid, (a.starts_at - ((a.starts_at % 86400) + 86400) % 86400) / 86400 AS day,
                     count(*) AS appointments,
-                    sum(a.status = 'attended') AS attended,
-                    sum({missed}) AS missed,
-                    sum(a.status = 'cancelled') AS cancelled,
+                    sum(CASE WHEN a.status = 'attended' THEN 1 ELSE 0 END) AS attended,
+                    sum(CASE WHEN {missed} THEN 1 ELSE 0 END) AS missed,
+                    sum(CASE WHEN a.status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled,
                     sum(CASE WHEN {missed} THEN a.duration_minutes ELSE 0 END) AS missed_minutes
                FROM appointments a
               WHERE a.starts_at >= ?2 AND a.starts_at < ?3{recent_filters}
@@ -215,7 +222,7 @@ pub fn missed_statement(group_by: GroupBy, period: Option<Period>, query: &Misse
                 sum(days.missed_minutes) AS missed_minutes
            FROM days
            JOIN {table} g ON g.id = days.gid
-          GROUP BY days.gid{per_period}
+          GROUP BY days.gid, g.name{per_period}
           ORDER BY grp, period_start
           LIMIT {limit}",
         limit = MAX_ROWS + 1,
@@ -230,7 +237,7 @@ pub async fn missed(
     query: &MissedQuery,
     now: i64,
 ) -> Result<Vec<MissedRow>, Error> {
-    let rows = read_one(db, missed_statement(group_by, period, query, now)).await?.decode::<Counts>()?;
+    let rows = read_one(db, missed_statement(db.dialect(), group_by, period, query, now)).await?.decode::<Counts>()?;
     if rows.len() > MAX_ROWS {
         return Err(Error::invalid("period", Invalid::new("statistics-too-large").with("max", MAX_ROWS)));
     }

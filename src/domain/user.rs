@@ -94,31 +94,32 @@ pub fn parse_username(input: &str) -> Result<String, Invalid> {
 /// trail's triggers record it as the administrator's.
 pub mod admin {
     use super::parse_username;
+    use crate::domain::dialect::Dialect;
     use crate::domain::invalid::Invalid;
-
-    const NOW: &str = "CAST(strftime('%s', 'now') AS INTEGER)";
 
     fn quote(value: &str) -> String {
         format!("'{}'", value.replace('\'', "''"))
     }
 
-    pub fn add(username: &str, password_hash: &str) -> Result<String, Invalid> {
+    pub fn add(sql: Dialect, username: &str, password_hash: &str) -> Result<String, Invalid> {
         let username = parse_username(username)?;
         Ok(format!(
             "INSERT INTO users (username, password_hash, created_at, credentials_changed_at) \
-             VALUES ({}, {}, {NOW}, {NOW}) RETURNING username;",
+             VALUES ({}, {}, {now}, {now}) RETURNING username;",
             quote(&username),
-            quote(password_hash)
+            quote(password_hash),
+            now = sql.unix_now()
         ))
     }
 
-    pub fn set_password(username: &str, password_hash: &str) -> Result<String, Invalid> {
+    pub fn set_password(sql: Dialect, username: &str, password_hash: &str) -> Result<String, Invalid> {
         let username = parse_username(username)?;
         Ok(format!(
-            "UPDATE users SET password_hash = {}, credentials_changed_at = {NOW}, failed_attempts = 0, \
+            "UPDATE users SET password_hash = {}, credentials_changed_at = {now}, failed_attempts = 0, \
              locked_until = NULL WHERE username = {} RETURNING username;",
             quote(password_hash),
-            quote(&username)
+            quote(&username),
+            now = sql.unix_now()
         ))
     }
 
@@ -140,10 +141,13 @@ pub mod admin {
     /// `name` a username-like name, checked like one) and that forget it again: three statements,
     /// which `wrangler d1 execute` runs as one batch. The change is the second: its result says
     /// what it touched.
-    pub fn recorded(admin: &str, action: &str, change: &str) -> Result<String, Invalid> {
+    pub fn recorded(sql: Dialect, admin: &str, action: &str, change: &str) -> Result<String, Invalid> {
         let admin = parse_username(admin)?;
         Ok(format!(
-            "INSERT OR REPLACE INTO audit_context (only, at, actor, route) VALUES (1, {NOW}, {}, {});\n{change}\nDELETE FROM audit_context;",
+            "INSERT INTO audit_context (\"only\", at, actor, route) VALUES (1, {}, {}, {}) \
+             ON CONFLICT (\"only\") DO UPDATE SET at = excluded.at, actor_id = NULL, actor = excluded.actor, \
+             route = excluded.route, request_id = NULL;\n{change}\nDELETE FROM audit_context;",
+            sql.unix_now(),
             quote(&format!("admin:{admin}")),
             quote(&format!("npm run user:{action}"))
         ))
@@ -166,7 +170,7 @@ mod tests {
 
     #[test]
     fn admin_sql_refuses_bad_usernames_before_building_any_sql() {
-        assert!(admin::add("x'); DELETE FROM users; --", "$argon2id$x").is_err());
+        assert!(admin::add(crate::domain::dialect::Dialect::Sqlite, "x'); DELETE FROM users; --", "$argon2id$x").is_err());
         assert!(admin::remove("a b").is_err());
     }
 

@@ -1,121 +1,188 @@
-//! Native test support: the domain's SQL on a real SQLite built from `migrations/*.sql`.
+//! Native test support: the domain's SQL on a real database built from the migrations. That is
+//! SQLite in memory (from `migrations/*.sql`), or, when `PANDA_TEST_POSTGRES` names a PostgreSQL
+//! server (`scripts/test.sh` starts a throwaway one), a schema of its own per test on it (from
+//! `migrations/postgres/*.sql`).
 #![allow(dead_code)]
 
 use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
-use panda::domain::db::{Database, DbError, Rows, Statement, Value};
-use rusqlite::types::ValueRef;
+use panda::domain::db::{Database, DbError, Dialect, Rows, Statement};
+use panda::native::{postgres::Postgres, sqlite::Sqlite};
 
-/// An in-memory SQLite with every migration applied in file-name order, as wrangler applies them.
-pub struct Sqlite {
-    pub conn: rusqlite::Connection,
+/// The test database: SQLite unless the run is the PostgreSQL one.
+pub struct TestDb {
+    backend: Backend,
 }
 
-impl Sqlite {
+enum Backend {
+    Sqlite(Sqlite),
+    Postgres(PostgresTest),
+}
+
+/// A PostgreSQL connection driven by a runtime of its own, so tests stay synchronous.
+struct PostgresTest {
+    runtime: tokio::runtime::Runtime,
+    local: tokio::task::LocalSet,
+    db: Postgres,
+}
+
+impl PostgresTest {
+    fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.runtime.block_on(self.local.run_until(future))
+    }
+}
+
+/// Makes each PostgreSQL test's schema name unique within the run.
+static SCHEMAS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Skips the rest of a test that is about SQLite itself (query plans, its migrations) on the
+/// PostgreSQL run.
+#[macro_export]
+macro_rules! sqlite_only {
+    ($db:expr) => {
+        if $db.is_postgres() {
+            eprintln!("about SQLite itself: not run on PostgreSQL");
+            return;
+        }
+    };
+}
+
+impl TestDb {
+    /// A database with every migration applied in file-name order, as wrangler applies them.
     pub fn migrated() -> Self {
-        let db = Self::empty();
-        db.apply_migrations(|_| true);
-        db
-    }
-
-    /// A database with foreign keys on and no schema yet.
-    pub fn empty() -> Self {
-        let conn = rusqlite::Connection::open_in_memory().expect("open SQLite");
-        // D1 enforces foreign keys; plain SQLite needs to be told.
-        conn.execute_batch("PRAGMA foreign_keys = ON;").expect("enable foreign keys");
-        Self { conn }
-    }
-
-    /// Applies, in file-name order, the migrations whose file name passes `wanted`.
-    pub fn apply_migrations(&self, wanted: impl Fn(&str) -> bool) {
-        let mut files: Vec<_> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations"))
-            .expect("read migrations/")
-            .map(|entry| entry.expect("migration entry").path())
-            .filter(|path| path.extension().is_some_and(|e| e == "sql"))
-            .filter(|path| wanted(&path.file_name().unwrap().to_string_lossy()))
-            .collect();
-        files.sort();
-        for file in files {
-            let sql = std::fs::read_to_string(&file).expect("read migration");
-            self.conn.execute_batch(&sql).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        match std::env::var("PANDA_TEST_POSTGRES") {
+            Ok(url) if !url.is_empty() => Self { backend: Backend::Postgres(Self::postgres(&url)) },
+            _ => {
+                let db = Self::empty();
+                db.apply_migrations(|_| true);
+                db
+            }
         }
     }
 
-    /// Runs raw SQL for test setup and inspection.
+    fn postgres(url: &str) -> PostgresTest {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        let local = tokio::task::LocalSet::new();
+        let schema = format!(
+            "t{}_{}",
+            std::process::id(),
+            SCHEMAS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
+        let separator = if url.contains('?') { '&' } else { '?' };
+        let url_in_schema = format!("{url}{separator}options=-csearch_path%3D{schema}");
+        let db = runtime.block_on(local.run_until(async {
+            let admin = Postgres::connect_bare(url).await.expect("connect to PANDA_TEST_POSTGRES");
+            admin.batch_execute(&format!("CREATE SCHEMA {schema}")).await.expect("create the test's schema");
+            let dir = panda::native::migrations_dir().join("postgres");
+            panda::native::migrate_postgres(&url_in_schema, &dir).await.expect("migrate the test's schema");
+            Postgres::connect(&url_in_schema).await.expect("connect to the test's schema")
+        }));
+        PostgresTest { runtime, local, db }
+    }
+
+    /// A SQLite database with foreign keys on and no schema yet.
+    pub fn empty() -> Self {
+        Self { backend: Backend::Sqlite(Sqlite::in_memory()) }
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        Database::dialect(self)
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.backend, Backend::Postgres(_))
+    }
+
+    /// The SQLite connection, for tests about SQLite itself (see [`sqlite_only!`]).
+    pub fn conn(&self) -> &rusqlite::Connection {
+        match &self.backend {
+            Backend::Sqlite(db) => &db.conn,
+            Backend::Postgres(_) => panic!("a SQLite connection on the PostgreSQL run: use sqlite_only!"),
+        }
+    }
+
+    /// Applies, in file-name order, the migrations whose file name passes `wanted` (SQLite).
+    pub fn apply_migrations(&self, wanted: impl Fn(&str) -> bool) {
+        let dir = panda::native::migrations_dir();
+        for (name, sql) in panda::native::migration_files(&dir).expect("read migrations/") {
+            if wanted(&name) {
+                self.conn().execute_batch(&sql).unwrap_or_else(|e| panic!("{name}: {e}"));
+            }
+        }
+    }
+
+    /// Runs raw SQL for test setup and inspection, written for both dialects.
     pub fn exec(&self, sql: &str) {
-        self.conn.execute_batch(sql).expect("test SQL");
+        self.try_exec(sql).unwrap_or_else(|e| panic!("test SQL: {e}\n{sql}"));
+    }
+
+    /// Runs raw SQL, as an operator would by hand, and says how the database took it.
+    pub fn try_exec(&self, sql: &str) -> Result<(), String> {
+        match &self.backend {
+            Backend::Sqlite(db) => db.conn.execute_batch(sql).map_err(|e| e.to_string()),
+            Backend::Postgres(pg) => pg.block_on(async {
+                pg.db.execute_script(sql).await.map_err(|e| e.to_string())?;
+                // Rows inserted with their own ids leave an identity column's sequence behind
+                // (SQLite takes the next id after the largest); catch up as SQLite would.
+                pg.db
+                    .execute_script(
+                        "SELECT setval(pg_get_serial_sequence(t, 'id'), coalesce(max_id, 0) + 1, false)
+                           FROM (SELECT 'users' AS t, (SELECT max(id) FROM users) AS max_id
+                                 UNION ALL SELECT 'clinicians', (SELECT max(id) FROM clinicians)
+                                 UNION ALL SELECT 'departments', (SELECT max(id) FROM departments)) ids",
+                    )
+                    .await
+                    .map_err(|e| e.to_string())
+            }),
+        }
     }
 
     pub fn count(&self, sql: &str) -> i64 {
-        self.conn.query_row(sql, [], |row| row.get(0)).expect("count query")
+        match &self.backend {
+            Backend::Sqlite(db) => db.conn.query_row(sql, [], |row| row.get(0)).expect("count query"),
+            Backend::Postgres(pg) => pg.block_on(async {
+                let results = pg.db.simple_query(sql).await.expect("count query");
+                results[0][0][0].as_deref().expect("a count").parse().expect("a number")
+            }),
+        }
     }
 
-    /// The lines of `EXPLAIN QUERY PLAN` for a statement, e.g. `SEARCH appointments USING INDEX ...`.
+    /// The lines of SQLite's `EXPLAIN QUERY PLAN` for a statement, e.g. `SEARCH appointments USING INDEX ...`.
     pub fn query_plan(&self, statement: &Statement) -> Vec<String> {
-        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {}", statement.sql)).expect("explain");
-        let rows = stmt
-            .query_map(rusqlite::params_from_iter(statement.params.iter().map(to_sqlite)), |row| {
-                row.get::<_, String>(3)
-            })
-            .expect("plan rows");
+        let conn = self.conn();
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {}", statement.sql)).expect("explain");
+        let params = statement.params.iter().map(|value| match value {
+            panda::domain::db::Value::Null => rusqlite::types::Value::Null,
+            panda::domain::db::Value::Integer(n) => rusqlite::types::Value::Integer(*n),
+            panda::domain::db::Value::Text(t) => rusqlite::types::Value::Text(t.clone()),
+        });
+        let rows = stmt.query_map(rusqlite::params_from_iter(params), |row| row.get::<_, String>(3)).expect("plan rows");
         rows.map(|r| r.expect("plan row")).collect()
     }
-
-    /// Runs one statement; its rows come back as the JSON text D1 would hand over.
-    fn run(&self, statement: &Statement) -> Result<Rows, DbError> {
-        let mut stmt = self.conn.prepare(&statement.sql).map_err(|e| DbError::from_message(e.to_string()))?;
-        let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
-        let mut rows = stmt
-            .query(rusqlite::params_from_iter(statement.params.iter().map(to_sqlite)))
-            .map_err(|e| DbError::from_message(e.to_string()))?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(|e| DbError::from_message(e.to_string()))? {
-            let mut map = serde_json::Map::new();
-            for (i, name) in names.iter().enumerate() {
-                let value = match row.get_ref(i).map_err(|e| DbError::from_message(e.to_string()))? {
-                    ValueRef::Null => serde_json::Value::Null,
-                    ValueRef::Integer(n) => n.into(),
-                    ValueRef::Real(f) => f.into(),
-                    ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned().into(),
-                    ValueRef::Blob(_) => return Err(DbError::Decode("blob column".into())),
-                };
-                map.insert(name.clone(), value);
-            }
-            out.push(serde_json::Value::Object(map));
-        }
-        Ok(Rows::from_json(serde_json::Value::Array(out).to_string()))
-    }
-
-    /// Runs statements in one transaction, as D1 runs a batch: all take effect or none does.
-    fn transaction(&self, statements: &[Statement]) -> Result<Vec<Rows>, DbError> {
-        let tx = self.conn.unchecked_transaction().map_err(|e| DbError::from_message(e.to_string()))?;
-        let results = statements.iter().map(|s| self.run(s)).collect::<Result<Vec<_>, _>>()?;
-        tx.commit().map_err(|e| DbError::from_message(e.to_string()))?;
-        Ok(results)
-    }
 }
 
-fn to_sqlite(value: &Value) -> rusqlite::types::Value {
-    match value {
-        Value::Null => rusqlite::types::Value::Null,
-        Value::Integer(n) => rusqlite::types::Value::Integer(*n),
-        Value::Text(t) => rusqlite::types::Value::Text(t.clone()),
-    }
-}
-
-impl Database for Sqlite {
+impl Database for TestDb {
     async fn read(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
-        // A read changes nothing: SQLite's query_only pragma makes any write in it an error.
-        self.conn.execute_batch("PRAGMA query_only = ON").expect("query_only on");
-        let results = self.transaction(&statements);
-        self.conn.execute_batch("PRAGMA query_only = OFF").expect("query_only off");
-        results
+        match &self.backend {
+            Backend::Sqlite(db) => db.read(statements).await,
+            Backend::Postgres(pg) => pg.block_on(pg.db.read(statements)),
+        }
     }
 
     async fn write(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
-        self.transaction(&statements)
+        match &self.backend {
+            Backend::Sqlite(db) => db.write(statements).await,
+            Backend::Postgres(pg) => pg.block_on(pg.db.write(statements)),
+        }
+    }
+
+    fn dialect(&self) -> Dialect {
+        match &self.backend {
+            Backend::Sqlite(_) => Dialect::Sqlite,
+            Backend::Postgres(_) => Dialect::Postgres,
+        }
     }
 }
 
@@ -135,13 +202,13 @@ impl Database for Unreachable {
 /// A database where someone else runs `sql` just before PANDA's first write reaches it: after
 /// everything the request read or checked up front.
 pub struct MeddledBeforeTheWrite<'a> {
-    pub db: &'a Sqlite,
+    pub db: &'a TestDb,
     pub sql: &'a str,
     pub meddled: std::cell::Cell<bool>,
 }
 
 impl<'a> MeddledBeforeTheWrite<'a> {
-    pub fn new(db: &'a Sqlite, sql: &'a str) -> Self {
+    pub fn new(db: &'a TestDb, sql: &'a str) -> Self {
         Self { db, sql, meddled: std::cell::Cell::new(false) }
     }
 }
@@ -156,6 +223,10 @@ impl Database for MeddledBeforeTheWrite<'_> {
             self.db.exec(self.sql);
         }
         self.db.write(statements).await
+    }
+
+    fn dialect(&self) -> Dialect {
+        self.db.dialect()
     }
 }
 
@@ -187,6 +258,10 @@ impl<D: Database> Database for Counting<'_, D> {
         self.writes.set(self.writes.get() + 1);
         self.db.write(statements).await
     }
+
+    fn dialect(&self) -> Dialect {
+        self.db.dialect()
+    }
 }
 
 /// Drives a future to completion. SQLite answers synchronously, so the futures never wait.
@@ -203,7 +278,7 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
 /// The whole API over a migrated SQLite, at a fixed instant, with typed calls made as a
 /// signed-in user (unless a call sets its own `authorization` header).
 pub struct Api {
-    pub db: Sqlite,
+    pub db: TestDb,
     pub now: time::OffsetDateTime,
     pub config: panda::api::Config,
     pub token: String,
@@ -265,11 +340,11 @@ impl Answer {
 
 impl Api {
     pub fn new() -> Self {
-        Self::with_db(Sqlite::migrated())
+        Self::with_db(TestDb::migrated())
     }
 
     /// The API over a database already migrated (and perhaps filled) by the caller.
-    pub fn with_db(db: Sqlite) -> Self {
+    pub fn with_db(db: TestDb) -> Self {
         let now = time::macros::datetime!(2026-11-26 12:00 UTC);
         // A staff account with a hash nobody can match: these tests sign in by token, not password.
         db.exec(&format!(
