@@ -30,6 +30,12 @@ static_files() {
   fi
 }
 
+# `build.sh static`: only the static files, for the native server (scripts/serve-native.sh).
+if [ "${1:-}" = static ]; then
+  static_files
+  exit 0
+fi
+
 out=build/index_bg.wasm
 if [ -f "$out" ] && [ -f build/worker/shim.mjs ] \
   && [ -z "$(find src locales Cargo.toml Cargo.lock -newer "$out" ! -name entry.mjs -print -quit)" ]; then

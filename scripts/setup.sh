@@ -62,6 +62,29 @@ if [ ! -x "$CHROMIUM" ]; then
   say "installed $("$CHROMIUM" --version 2>/dev/null || echo chromium)"
 fi
 
+# PostgreSQL for the native test suite's second run and the self-hosted server's tests
+# (scripts/postgres.sh starts a throwaway cluster): Debian's package, of whatever major version
+# the distribution ships.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then
+  command -v apt-get >/dev/null \
+    || fail "PostgreSQL is missing and this machine has no apt-get: install PostgreSQL 15 or newer (initdb and pg_ctl), then run this command again."
+  if [ "$(id -u)" -eq 0 ]; then
+    as_root=()
+  elif command -v sudo >/dev/null; then
+    as_root=(sudo)
+  else
+    fail "PostgreSQL is missing and installing it needs root: run 'apt-get update && apt-get install -y postgresql' as root, then run this command again."
+  fi
+  say "PostgreSQL is missing (the tests run on it as well as on SQLite)."
+  say "installing Debian's postgresql package: apt-get update, then apt-get install -y postgresql"
+  "${as_root[@]}" apt-get update \
+    || fail "'apt-get update' failed, so PostgreSQL could not be installed: fix apt, then run this command again."
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql \
+    || fail "'apt-get install -y postgresql' failed: fix apt, then run this command again."
+  # The package starts a cluster of its own; PANDA's tests never use it.
+  say "installed $(ls -d /usr/lib/postgresql/*/bin | head -1)"
+fi
+
 # npm ci only when package-lock.json changed since the last install.
 stamp=node_modules/.panda-package-lock.json
 if ! cmp -s package-lock.json "$stamp" 2>/dev/null; then

@@ -336,6 +336,7 @@ fn plan_for(filter: Filter) -> Vec<String> {
 
 #[test]
 fn every_appointment_list_uses_an_index_in_page_order() {
+    sqlite_only!(Api::new().db);
     let patient = Some(NhsNumber::parse(PATIENT).unwrap());
     let clinician = Some(FreeText::parse("Dr A").unwrap());
     let department = Some(FreeText::parse("oncology").unwrap());
@@ -471,7 +472,7 @@ mod patch_rules {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: support::cases(400), ..ProptestConfig::default() })]
 
         #[test]
         fn a_patch_applies_exactly_when_the_rules_allow_it(

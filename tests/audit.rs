@@ -529,7 +529,9 @@ fn each_filter_of_the_trail_is_served_by_an_index() {
     use panda::domain::person_name::FreeText;
     let api = Api::new();
     sqlite_only!(api.db);
-    let plan = |filter: Filter| api.db.query_plan(&list_statement(panda::domain::db::Dialect::Sqlite, &filter, None, 50)).join(" | ");
+    let plan = |filter: Filter| {
+        api.db.query_plan(&list_statement(panda::domain::db::Dialect::Sqlite, &filter, None, 50)).join(" | ")
+    };
     let cases = [
         (Filter::default(), "audit_events_by_time"),
         (Filter { patient: Some(NhsNumber::parse(PATIENT).unwrap()), ..Filter::default() }, "audit_events_by_patient"),

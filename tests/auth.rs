@@ -168,7 +168,9 @@ fn the_admin_sql_creates_a_user_who_can_sign_in() {
     let hash = password::hash("s3cret").unwrap();
     api.db.exec(&panda::domain::user::admin::add(api.db.dialect(), "bob", &hash).unwrap());
     assert_eq!(login(&api, "bob", "s3cret").status, 200);
-    api.db.exec(&panda::domain::user::admin::set_password(api.db.dialect(), "bob", &password::hash("n3w").unwrap()).unwrap());
+    api.db.exec(
+        &panda::domain::user::admin::set_password(api.db.dialect(), "bob", &password::hash("n3w").unwrap()).unwrap(),
+    );
     assert_eq!(login(&api, "bob", "s3cret").status, 401);
     assert_eq!(login(&api, "bob", "n3w").status, 200);
     api.db.exec(&panda::domain::user::admin::set_disabled("bob", true).unwrap());

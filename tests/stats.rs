@@ -298,8 +298,14 @@ fn statistics_and_lists_read_through_indexes() {
     let ranged = MissedQuery { from: Some(0), to: Some(100), ..MissedQuery::default() };
     let statements = [
         ("stats by clinician", missed_statement(Dialect::Sqlite, GroupBy::Clinician, Some(Period::Month), &plain, 0)),
-        ("stats by department over a range", missed_statement(Dialect::Sqlite, GroupBy::Department, Some(Period::Week), &ranged, 0)),
-        ("stats for one clinician", missed_statement(Dialect::Sqlite, GroupBy::Clinician, Some(Period::Day), &by_clinician, 0)),
+        (
+            "stats by department over a range",
+            missed_statement(Dialect::Sqlite, GroupBy::Department, Some(Period::Week), &ranged, 0),
+        ),
+        (
+            "stats for one clinician",
+            missed_statement(Dialect::Sqlite, GroupBy::Clinician, Some(Period::Day), &by_clinician, 0),
+        ),
         ("stats for the whole range", missed_statement(Dialect::Sqlite, GroupBy::Department, None, &ranged, 0)),
         ("clinician list", named_statement(GroupBy::Clinician, Some("A"), 50, 0)),
         ("department list", named_statement(GroupBy::Department, None, 50, 0)),

@@ -164,7 +164,10 @@ BEGIN
      WHERE w.nhs_number = NEW.nhs_number AND w.word <> NEW.word
     UNION ALL
     SELECT w.word, NEW.word, NEW.nhs_number FROM patient_name_words w
-     WHERE w.nhs_number = NEW.nhs_number AND w.word <> NEW.word;
+     WHERE w.nhs_number = NEW.nhs_number AND w.word <> NEW.word
+    -- PostgreSQL runs AFTER ROW triggers once the whole statement has inserted its rows (SQLite
+    -- after each row), so the second word of a name finds the pair the first one already made.
+    ON CONFLICT DO NOTHING;
     RETURN NULL;
 END $$;
 
@@ -236,7 +239,7 @@ DECLARE
 BEGIN
     SELECT * INTO context FROM audit_context LIMIT 1;
     IF NOT FOUND THEN
-        context := ROW(1, CAST(extract(epoch FROM now()) AS BIGINT), NULL, 'system:sql', NULL, NULL);
+        context := ROW(1, CAST(floor(extract(epoch FROM now())) AS BIGINT), NULL, 'system:sql', NULL, NULL);
     END IF;
     RETURN context;
 END $$;

@@ -13,6 +13,7 @@ pub mod patients;
 pub mod problem;
 pub mod request_log;
 pub mod routes;
+pub mod scheduled;
 pub mod stats;
 
 use serde::Serialize;

@@ -104,6 +104,10 @@ impl<D: Database> Database for RoundTrips<'_, D> {
         self.count.set(self.count.get() + 1);
         self.db.write(statements).await
     }
+
+    fn dialect(&self) -> crate::domain::db::Dialect {
+        self.db.dialect()
+    }
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -27,7 +27,9 @@ fn main() -> std::process::ExitCode {
         _ => None,
     };
     let (Some(action), Some(username), None) = (args.first(), args.get(1), args.get(2)) else {
-        eprintln!("usage: panda-user add|passwd|remove|disable|enable <username> [--database TARGET]  (password on stdin)");
+        eprintln!(
+            "usage: panda-user add|passwd|remove|disable|enable <username> [--database TARGET]  (password on stdin)"
+        );
         return std::process::ExitCode::from(2);
     };
     let sql = match target {
@@ -83,8 +85,12 @@ fn run(target: &panda::native::Target, script: &str) -> std::process::ExitCode {
     use panda::native::{postgres::Postgres, sqlite::Sqlite, Target};
 
     // The script is PANDA's own: statements end a line with ';' and no quoted value holds one.
-    let statements: Vec<Statement> =
-        script.split(";\n").map(|s| s.trim().trim_end_matches(';')).filter(|s| !s.is_empty()).map(Statement::new).collect();
+    let statements: Vec<Statement> = script
+        .split(";\n")
+        .map(|s| s.trim().trim_end_matches(';'))
+        .filter(|s| !s.is_empty())
+        .map(Statement::new)
+        .collect();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a tokio runtime");
     let outcome = runtime.block_on(tokio::task::LocalSet::new().run_until(async {
         target.migrate().await.map_err(DbError::Failed)?;

@@ -365,8 +365,8 @@ fn page(rows: &Rows, limit: u32) -> Result<Page<Appointment>, Error> {
 /// revision (NULL without one); ?8 the patient sent back (NULL when not sent).
 const PATCH_APPLIES: &str = "id = ?2
             AND status = 'active' AND ends_at > ?1
-            AND (?6 IS NULL OR (version = ?6 AND created_at = ?7))
-            AND (?8 IS NULL OR patient = ?8)
+            AND (CAST(?6 AS BIGINT) IS NULL OR (version = ?6 AND created_at = ?7))
+            AND (CAST(?8 AS TEXT) IS NULL OR patient = ?8)
             AND (coalesce(?3, 'active') <> 'active'
                  OR coalesce(?4, starts_at) + coalesce(?5, duration_minutes) * 60 > ?1)";
 
@@ -441,7 +441,7 @@ pub async fn update(
             batch.push(Statement {
                 sql: format!(
                     "INSERT INTO {table} (name, created_at)
-                     SELECT ?9, ?1 WHERE EXISTS (SELECT 1 FROM appointments WHERE {PATCH_APPLIES})
+                     SELECT ?9, CAST(?1 AS BIGINT) WHERE EXISTS (SELECT 1 FROM appointments WHERE {PATCH_APPLIES})
                      ON CONFLICT (name) DO NOTHING"
                 ),
                 params: applies.iter().cloned().chain([name.into()]).collect(),
@@ -455,9 +455,9 @@ pub async fn update(
                     starts_at = coalesce(?4, starts_at),
                     utc_offset = coalesce(?9, utc_offset),
                     duration_minutes = coalesce(?5, duration_minutes),
-                    clinician_id = CASE WHEN ?10 IS NULL THEN clinician_id
+                    clinician_id = CASE WHEN CAST(?10 AS TEXT) IS NULL THEN clinician_id
                                         ELSE (SELECT id FROM clinicians WHERE name = ?10) END,
-                    department_id = CASE WHEN ?11 IS NULL THEN department_id
+                    department_id = CASE WHEN CAST(?11 AS TEXT) IS NULL THEN department_id
                                          ELSE (SELECT id FROM departments WHERE name = ?11) END,
                     postcode = coalesce(?12, postcode),
                     version = version + 1,

@@ -150,7 +150,7 @@ pub fn sign_in(outcome: SignIn, account: Option<i64>, tried: &str, request: Requ
          SELECT ?1, u.id, coalesce(u.username, ?3),
                 CASE WHEN ?4 = 'sign-in.failed' AND u.locked_until > ?1 THEN 'sign-in.locked-out' ELSE ?4 END,
                 'user', coalesce(u.username, ?3), ?5, ?6
-           FROM (SELECT 1) LEFT JOIN users u ON u.id = ?2",
+           FROM (SELECT 1) one LEFT JOIN users u ON u.id = ?2",
     )
     .bind(request.at)
     .bind(account)

@@ -258,10 +258,9 @@ pub trait Database {
     /// or none does. Returns each statement's rows (empty without `RETURNING`), in order.
     async fn write(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError>;
 
-    /// The SQL dialect the database speaks. A wrapper passes on its inner database's.
-    fn dialect(&self) -> Dialect {
-        Dialect::Sqlite
-    }
+    /// The SQL dialect the database speaks. A wrapper passes on its inner database's. No default:
+    /// a wrapper that forgot would speak SQLite to PostgreSQL.
+    fn dialect(&self) -> Dialect;
 }
 
 /// SQLite has no booleans: a flag column holds 0 or 1 (the schema's CHECK says which).

@@ -106,12 +106,13 @@ impl Dialect {
         }
     }
 
-    /// The database's clock, in Unix seconds.
+    /// The database's clock, in whole Unix seconds, rounded down as the API's clock is (a token
+    /// issued in the same second as a password change must still count as after it).
     pub fn unix_now(self) -> &'static str {
         match self {
             Dialect::Sqlite => "CAST(strftime('%s', 'now') AS INTEGER)",
             #[cfg(not(target_arch = "wasm32"))]
-            Dialect::Postgres => "CAST(extract(epoch FROM now()) AS BIGINT)",
+            Dialect::Postgres => "CAST(floor(extract(epoch FROM now())) AS BIGINT)",
         }
     }
 

@@ -97,7 +97,7 @@ pub(super) fn search_word_statements(
     revision: (Value, Value),
 ) -> [Statement; 2] {
     const GUARD: &str = "EXISTS (SELECT 1 FROM patients WHERE nhs_number = ?1
-                                   AND (?2 IS NULL OR (version = ?2 AND created_at = ?3)))";
+                                   AND (CAST(?2 AS BIGINT) IS NULL OR (version = ?2 AND created_at = ?3)))";
     // One JSON array, read as rows: a name may have more words than a statement has room for
     // parameters (D1 takes 100).
     let words = serde_json::Value::from(name_search::index_words(name)).to_string();
@@ -110,7 +110,7 @@ pub(super) fn search_word_statements(
             .bind(created_at.clone()),
         Statement::new(format!(
             "INSERT INTO patient_name_words (word, nhs_number, search_name)
-             SELECT w.value, ?1, ?5 FROM {} WHERE {GUARD}",
+             SELECT w.value, CAST(?1 AS TEXT), CAST(?5 AS TEXT) FROM {} WHERE {GUARD}",
             sql.each_text("?4", "w")
         ))
         .bind(nhs_number)
@@ -188,7 +188,7 @@ pub async fn update(
                 version = version + 1,
                 updated_at = ?5
           WHERE nhs_number = ?1
-            AND (?6 IS NULL OR (version = ?6 AND created_at = ?7))
+            AND (CAST(?6 AS BIGINT) IS NULL OR (version = ?6 AND created_at = ?7))
         RETURNING {COLUMNS}"
     ))
     .bind(nhs_number.as_str())
@@ -202,7 +202,12 @@ pub async fn update(
     let mut batch = Vec::with_capacity(4);
     if let Some(name) = &changes.name {
         // Ahead of the update, under its condition, so the words change exactly when it applies.
-        batch.extend(search_word_statements(db.dialect(), nhs_number.as_str(), name.as_str(), precondition.sql_params()));
+        batch.extend(search_word_statements(
+            db.dialect(),
+            nhs_number.as_str(),
+            name.as_str(),
+            precondition.sql_params(),
+        ));
     }
     let update_at = batch.len();
     batch.push(statement);

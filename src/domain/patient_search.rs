@@ -249,7 +249,7 @@ fn one_word_statement(search: &Search, word: &str, after: Option<&str>, limit: u
                   CROSS JOIN patients p
                   WHERE w.word = ?1 AND p.nhs_number = w.nhs_number{whole_after}{fields}
                   ORDER BY length(w.search_name), w.search_name, w.nhs_number
-                  LIMIT {limit_param})
+                  LIMIT {limit_param}) by_whole_word
              UNION ALL "
         )
     });
@@ -263,7 +263,7 @@ fn one_word_statement(search: &Search, word: &str, after: Option<&str>, limit: u
                 AND NOT EXISTS (SELECT 1 FROM patient_name_words x WHERE x.word = ?1 AND x.nhs_number = p.nhs_number)
                 {prefix_after}{fields}
               ORDER BY length(p.search_name), p.search_name, p.nhs_number
-              LIMIT {limit_param})
+              LIMIT {limit_param}) by_prefix
          LIMIT {limit_param}",
         whole = whole.unwrap_or_default(),
     );

@@ -280,10 +280,10 @@ pub fn named_statement(group_by: GroupBy, after: Option<&str>, limit: u32, now: 
     Statement::new(format!(
         "SELECT g.name AS name,
                 count(a.id) AS appointments,
-                coalesce(sum({active}), 0) AS active,
-                coalesce(sum({attended}), 0) AS attended,
-                coalesce(sum({cancelled}), 0) AS cancelled,
-                coalesce(sum({missed}), 0) AS missed
+                coalesce(sum(CASE WHEN {active} THEN 1 ELSE 0 END), 0) AS active,
+                coalesce(sum(CASE WHEN {attended} THEN 1 ELSE 0 END), 0) AS attended,
+                coalesce(sum(CASE WHEN {cancelled} THEN 1 ELSE 0 END), 0) AS cancelled,
+                coalesce(sum(CASE WHEN {missed} THEN 1 ELSE 0 END), 0) AS missed
            FROM {table} g
            LEFT JOIN appointments a ON a.{column} = g.id
           WHERE g.name > ?2

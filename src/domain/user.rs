@@ -170,7 +170,9 @@ mod tests {
 
     #[test]
     fn admin_sql_refuses_bad_usernames_before_building_any_sql() {
-        assert!(admin::add(crate::domain::dialect::Dialect::Sqlite, "x'); DELETE FROM users; --", "$argon2id$x").is_err());
+        assert!(
+            admin::add(crate::domain::dialect::Dialect::Sqlite, "x'); DELETE FROM users; --", "$argon2id$x").is_err()
+        );
         assert!(admin::remove("a b").is_err());
     }
 

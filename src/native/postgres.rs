@@ -196,13 +196,14 @@ impl Database for Pooled<'_> {
     }
 }
 
-/// `?12` becomes `$12`, outside quoted text and identifiers.
+/// `?12` becomes `$12`, outside quoted text, identifiers and `--` comments.
 pub fn numbered_parameters(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len());
     let mut quote = None;
     let mut chars = sql.chars().peekable();
     while let Some(c) = chars.next() {
         match (quote, c) {
+            (None, '-') if chars.peek() == Some(&'-') => quote = Some('\n'),
             (None, '\'' | '"') => quote = Some(c),
             (Some(open), _) if c == open => quote = None,
             (None, '?') if chars.peek().is_some_and(char::is_ascii_digit) => {
@@ -324,7 +325,9 @@ fn numeric(bytes: &[u8]) -> Result<serde_json::Value, Box<dyn StdError + Sync + 
         let power = i32::from(weight) - i32::try_from(i)?;
         value += f64::from(digit) * 10000f64.powi(power);
         whole = match (whole, u32::try_from(power)) {
-            (Some(w), Ok(p)) => 10000i64.checked_pow(p).and_then(|m| m.checked_mul(i64::from(digit))).and_then(|d| w.checked_add(d)),
+            (Some(w), Ok(p)) => {
+                10000i64.checked_pow(p).and_then(|m| m.checked_mul(i64::from(digit))).and_then(|d| w.checked_add(d))
+            }
             (w, Err(_)) if digit == 0 => w,
             _ => None,
         };
@@ -388,8 +391,12 @@ mod tests {
 
     #[test]
     fn numbered_parameters_become_dollar_parameters_outside_quotes() {
-        assert_eq!(numbered_parameters("a = ?1 AND b = ?12 AND c = '?3' AND \"?4\""), "a = $1 AND b = $12 AND c = '?3' AND \"?4\"");
+        assert_eq!(
+            numbered_parameters("a = ?1 AND b = ?12 AND c = '?3' AND \"?4\""),
+            "a = $1 AND b = $12 AND c = '?3' AND \"?4\""
+        );
         assert_eq!(numbered_parameters("x ? y"), "x ? y");
+        assert_eq!(numbered_parameters("-- SQLite's order\n?1 - ?2 -- ?3\n"), "-- SQLite's order\n$1 - $2 -- ?3\n");
     }
 
     #[test]

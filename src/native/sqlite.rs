@@ -68,7 +68,8 @@ impl Sqlite {
     fn run(&self, statement: &Statement) -> Result<Rows, DbError> {
         let mut stmt = self.conn.prepare_cached(&statement.sql).map_err(failure)?;
         let names: Vec<String> = stmt.column_names().into_iter().map(str::to_owned).collect();
-        let mut rows = stmt.query(rusqlite::params_from_iter(statement.params.iter().map(to_sqlite))).map_err(failure)?;
+        let mut rows =
+            stmt.query(rusqlite::params_from_iter(statement.params.iter().map(to_sqlite))).map_err(failure)?;
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(failure)? {
             let mut map = serde_json::Map::new();
@@ -119,5 +120,9 @@ impl Database for Sqlite {
 
     async fn write(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
         self.transaction(&statements)
+    }
+
+    fn dialect(&self) -> crate::domain::db::Dialect {
+        crate::domain::db::Dialect::Sqlite
     }
 }

@@ -52,6 +52,10 @@ impl Database for D1 {
     async fn write(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
         self.run(statements).await
     }
+
+    fn dialect(&self) -> crate::domain::db::Dialect {
+        crate::domain::db::Dialect::Sqlite
+    }
 }
 
 fn prepare(db: &D1Database, statement: &Statement) -> Result<D1PreparedStatement, DbError> {

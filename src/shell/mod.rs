@@ -22,11 +22,6 @@ use worker::web_sys::{self, ReadableStreamDefaultReader};
 use worker::{console_error, console_log, event, Context, Env, ScheduleContext, ScheduledEvent};
 
 use crate::api::{self, http};
-use crate::domain::{patient_search, sweep};
-
-/// Chunks of patients given search words per cron run: with the sweep's statements, well under
-/// D1's 1,000 queries per invocation.
-const SEARCH_CHUNKS_PER_RUN: usize = 10;
 use d1::D1;
 
 #[event(start)]
@@ -59,34 +54,11 @@ async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> worker::Result<
 #[event(scheduled)]
 async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     let now = clock::now().unix_timestamp();
-    // One JSON line, like every request's.
-    let line = |outcome: serde_json::Value| {
-        let mut line = serde_json::json!({ "event": "missed-appointment-sweep", "cron": event.cron() });
-        if let (Some(line), serde_json::Value::Object(outcome)) = (line.as_object_mut(), outcome) {
-            line.extend(outcome);
-        }
-        line.to_string()
-    };
-    let db = D1::bind(&env);
-    match sweep::mark_missed(&db, now).await {
-        Ok(report) => console_log!(
-            "{}",
-            line(serde_json::json!({
-                "marked_missed": report.marked_missed,
-                "backlog_remaining": report.backlog_remaining,
-            }))
-        ),
-        Err(e) => console_error!("{}", line(serde_json::json!({ "cause": e.to_string() }))),
-    }
-    // Patients stored before names had search words get them, a few chunks per run.
-    match patient_search::index_unsearchable(&db, SEARCH_CHUNKS_PER_RUN).await {
-        Ok((0, _)) => {}
-        Ok((indexed, left)) => console_log!(
-            "{}",
-            serde_json::json!({ "event": "patient-search-backfill", "indexed": indexed, "remaining": left })
-        ),
-        Err(e) => {
-            console_error!("{}", serde_json::json!({ "event": "patient-search-backfill", "cause": e.to_string() }))
+    for line in api::scheduled::run(&D1::bind(&env), now, &event.cron()).await {
+        if line.is_error {
+            console_error!("{}", line.text);
+        } else {
+            console_log!("{}", line.text);
         }
     }
 }

@@ -65,11 +65,7 @@ impl TestDb {
     fn postgres(url: &str) -> PostgresTest {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
         let local = tokio::task::LocalSet::new();
-        let schema = format!(
-            "t{}_{}",
-            std::process::id(),
-            SCHEMAS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-        );
+        let schema = format!("t{}_{}", std::process::id(), SCHEMAS.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
         let separator = if url.contains('?') { '&' } else { '?' };
         let url_in_schema = format!("{url}{separator}options=-csearch_path%3D{schema}");
         let db = runtime.block_on(local.run_until(async {
@@ -158,7 +154,8 @@ impl TestDb {
             panda::domain::db::Value::Integer(n) => rusqlite::types::Value::Integer(*n),
             panda::domain::db::Value::Text(t) => rusqlite::types::Value::Text(t.clone()),
         });
-        let rows = stmt.query_map(rusqlite::params_from_iter(params), |row| row.get::<_, String>(3)).expect("plan rows");
+        let rows =
+            stmt.query_map(rusqlite::params_from_iter(params), |row| row.get::<_, String>(3)).expect("plan rows");
         rows.map(|r| r.expect("plan row")).collect()
     }
 }
@@ -196,6 +193,10 @@ impl Database for Unreachable {
 
     async fn write(&self, _: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
         Err(DbError::Unavailable("connection refused".into()))
+    }
+
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
     }
 }
 
@@ -367,6 +368,10 @@ impl Api {
     ) -> Answer {
         let request = self.request(method, path_and_query, body, headers);
         let response = self.handle_with(&request, &self.db);
+        if response.log.is_server_error() {
+            // Shown only when the test fails: what the server would log, with the cause.
+            eprintln!("{}", response.log.line(0));
+        }
         // As the worker does once the answer has gone (`waitUntil`): the entries for the
         // patients it showed. The access stays on the response for tests to look at.
         if let Some(access) = &response.access {
@@ -433,4 +438,13 @@ impl Api {
 pub fn example(name: &str) -> Vec<serde_json::Value> {
     let path = format!("{}/tests/fixtures/example_{name}.json", env!("CARGO_MANIFEST_DIR"));
     serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("fixture JSON")
+}
+
+/// How many cases a property test tries: all of them on SQLite; a twentieth on the PostgreSQL run,
+/// where each case builds a schema of its own (a few hundred milliseconds).
+pub fn cases(on_sqlite: u32) -> u32 {
+    match std::env::var("PANDA_TEST_POSTGRES") {
+        Ok(url) if !url.is_empty() => (on_sqlite / 20).max(1),
+        _ => on_sqlite,
+    }
 }

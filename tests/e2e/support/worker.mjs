@@ -1,4 +1,7 @@
 // Starts PANDA under `wrangler dev` on a free loopback port with a throwaway D1, for one test file.
+// With PANDA_E2E_SERVER=native it starts the native server instead (target/native/panda-server,
+// built by scripts/test.sh) on a throwaway SQLite file, or, when PANDA_E2E_POSTGRES names a
+// PostgreSQL server, on a new database there: the same tests, the same API, another host.
 // The server runs in its own process group, and that whole group is stopped afterwards, even when
 // a test fails or the runner is interrupted, so no workerd process outlives the tests.
 import { spawn, execFile } from 'node:child_process';
@@ -56,6 +59,25 @@ async function wrangler(args) {
   return stdout;
 }
 
+/** fetch relative to the server, with a JSON body when `json` is given and the worker's token. */
+async function request(worker, path, { method = 'GET', json, headers = {}, body, auth = true } = {}) {
+  const init = { method, headers: { ...headers } };
+  if (auth && worker.token && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) {
+    init.headers.authorization = `Bearer ${worker.token}`;
+  }
+  if (json !== undefined) {
+    init.body = JSON.stringify(json);
+    init.headers['content-type'] ??= 'application/json';
+  } else if (body !== undefined) {
+    init.body = body;
+  }
+  const response = await fetch(worker.url + path, init);
+  const text = await response.text();
+  let parsed;
+  try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }
+  return { status: response.status, headers: response.headers, text, body: parsed };
+}
+
 /**
  * Starts a worker with a fresh random JWT_SECRET and a signed-in staff user whose token every
  * `request` sends unless told otherwise (`auth: false`, or an explicit authorization header).
@@ -66,8 +88,9 @@ async function wrangler(args) {
 export async function startWorker({ vars = {}, signIn = true, quiet = false, persistDir: reused } = {}) {
   vars = { JWT_SECRET: randomBytes(48).toString('base64url'), ...vars };
   const persistDir = reused ?? await mkdtemp(join(tmpdir(), 'panda-e2e-'));
-  if (!reused) await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir]);
   const port = await freePort();
+  if (NATIVE) return started(await startNative({ vars, persistDir, port, reused }), signIn);
+  if (!reused) await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir]);
   // Its own devtools port too: two workers starting at once would otherwise both take 9229.
   const inspectorPort = await freePort();
   const varArgs = Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]);
@@ -90,25 +113,8 @@ export async function startWorker({ vars = {}, signIn = true, quiet = false, per
   const url = `http://127.0.0.1:${port}`;
   const worker = {
     url,
-    /** fetch relative to the worker, with a JSON body when `json` is given. */
     token: null,
-    async request(path, { method = 'GET', json, headers = {}, body, auth = true } = {}) {
-      const init = { method, headers: { ...headers } };
-      if (auth && worker.token && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) {
-        init.headers.authorization = `Bearer ${worker.token}`;
-      }
-      if (json !== undefined) {
-        init.body = JSON.stringify(json);
-        init.headers['content-type'] ??= 'application/json';
-      } else if (body !== undefined) {
-        init.body = body;
-      }
-      const response = await fetch(url + path, init);
-      const text = await response.text();
-      let parsed;
-      try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = undefined; }
-      return { status: response.status, headers: response.headers, text, body: parsed };
-    },
+    request: (path, options) => request(worker, path, options),
     /** Runs SQL against this worker's local D1 and returns the rows of the last statement. */
     async d1(sql) {
       const stdout = await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--json', '--command', sql]);
@@ -164,9 +170,16 @@ export async function startWorker({ vars = {}, signIn = true, quiet = false, per
     },
   };
 
+  worker.exited = () => child.exitCode !== null;
+  return started(worker, signIn);
+}
+
+/** Waits for the server to answer /health, then signs in a staff user (unless `signIn` is false). */
+async function started(worker, signIn) {
+  const { url } = worker;
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
+    if (worker.exited()) throw new Error(`the server exited early:\n${worker.logs()}`);
     try {
       const response = await fetch(`${url}/health`);
       if (response.status === 200) break;
@@ -175,7 +188,7 @@ export async function startWorker({ vars = {}, signIn = true, quiet = false, per
     }
     if (Date.now() > deadline) {
       await worker.stop();
-      throw new Error(`wrangler dev did not become healthy in time:\n${output}`);
+      throw new Error(`the server did not become healthy in time:\n${worker.logs()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -186,6 +199,76 @@ export async function startWorker({ vars = {}, signIn = true, quiet = false, per
     if (answer.status !== 200) throw new Error(`could not sign in: ${answer.text}`);
     worker.token = answer.body.access_token;
   }
+  return worker;
+}
+
+const NATIVE = process.env.PANDA_E2E_SERVER === 'native';
+const SERVER = join(ROOT, 'target', 'native', 'panda-server');
+
+/** The native server, with the same interface as `wrangler dev`'s worker above. */
+async function startNative({ vars, persistDir, port, reused }) {
+  let database = `sqlite:${join(persistDir, 'panda.sqlite3')}`;
+  const postgres = process.env.PANDA_E2E_POSTGRES;
+  if (postgres) {
+    const name = reused ? (await import('node:fs')).readFileSync(join(persistDir, 'database'), 'utf8')
+      : `e2e_${randomBytes(6).toString('hex')}`;
+    if (!reused) {
+      await run('psql', [postgres, '-qc', `CREATE DATABASE ${name}`]);
+      await (await import('node:fs/promises')).writeFile(join(persistDir, 'database'), name);
+    }
+    const url = new URL(postgres);
+    url.pathname = `/${name}`;
+    database = url.toString();
+  }
+  const env = {
+    ...process.env, ...vars, DATABASE_URL: database, HOST: '127.0.0.1', PORT: String(port),
+    PANDA_TEST_SCHEDULED: '1', SWEEP_INTERVAL_SECONDS: '86400', PANDA_THREADS: '2',
+  };
+  const child = spawn(SERVER, [], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
+  running.add(child);
+  let output = '';
+  child.stdout.on('data', (chunk) => { output += chunk; });
+  child.stderr.on('data', (chunk) => { output += chunk; });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const url = `http://127.0.0.1:${port}`;
+  const admin = (action, username, password = '') => run('bash', [join(ROOT, 'scripts', 'user.sh'), action, username, '--native'], {
+    cwd: ROOT, env: { ...process.env, PANDA_PASSWORD: password, DATABASE_URL: database },
+  });
+  const worker = {
+    url,
+    token: null,
+    request: (path, options) => request(worker, path, options),
+    async d1(sql) {
+      const { stdout } = await run(SERVER, ['sql', sql], { cwd: ROOT, env: { ...process.env, DATABASE_URL: database } });
+      return JSON.parse(stdout);
+    },
+    async d1File() { throw new Error('d1File: not on the native server'); },
+    addUser: (username, password) => admin('add', username, password),
+    userAdmin: admin,
+    login: (username, password) => worker.request('/v1/auth/token', { method: 'POST', json: { username, password }, auth: false }),
+    logs: () => output,
+    exited: () => child.exitCode !== null,
+    persistDir,
+    async kill() {
+      killGroup(child, 'SIGKILL');
+      await exited;
+      running.delete(child);
+    },
+    async waitForLog(pattern, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(output)) {
+        if (Date.now() > deadline) throw new Error(`no log line matching ${pattern} in:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    async stop() {
+      if (process.env.PANDA_E2E_LOGS) process.stderr.write(`--- native server on ${url}:\n${output}\n`);
+      killGroup(child, 'SIGTERM');
+      await exited;
+      running.delete(child);
+      if (!reused) await rm(persistDir, { recursive: true, force: true });
+    },
+  };
   return worker;
 }
 
