@@ -8,7 +8,7 @@
 
 use std::cell::Cell;
 
-use crate::domain::db::{Database, DbError, Rows, Statement};
+use crate::domain::db::{Database, DbError, Rows, Start, Statement};
 use crate::domain::uuid;
 
 /// The header a request id travels in, both ways.
@@ -103,6 +103,14 @@ impl<D: Database> Database for RoundTrips<'_, D> {
     async fn write(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
         self.count.set(self.count.get() + 1);
         self.db.write(statements).await
+    }
+
+    fn start(&self, from: Start) {
+        self.db.start(from);
+    }
+
+    fn bookmark(&self) -> Option<String> {
+        self.db.bookmark()
     }
 }
 

@@ -126,9 +126,18 @@ thread_local! {
 }
 
 /// The settings, read from the environment on the isolate's first request. An isolate's variables
-/// and secrets never change while it lives: a new secret or configuration starts new isolates.
+/// and secrets never change while it lives: a new secret or configuration starts new isolates,
+/// and each says once what is wrong with it.
 fn settings(env: &Env) -> &'static api::Settings {
-    SETTINGS.with(|cell| *cell.get_or_init(|| Box::leak(Box::new(api::Settings::from(&config(env))))))
+    SETTINGS.with(|cell| {
+        *cell.get_or_init(|| {
+            let settings = api::Settings::from(&config(env));
+            if let Some(cause) = &settings.misconfigured {
+                console_error!("{}", serde_json::json!({ "event": "configuration-invalid", "cause": cause }));
+            }
+            Box::leak(Box::new(settings))
+        })
+    })
 }
 
 /// `JWT_SECRET` is a secret (`wrangler secret put`, or `.dev.vars` locally); the others are plain
@@ -139,6 +148,7 @@ fn config(env: &Env) -> api::Config {
         jwt_secret: text("JWT_SECRET"),
         token_lifetime: text("TOKEN_LIFETIME_SECONDS"),
         cors_allowed_origins: text("CORS_ALLOWED_ORIGINS"),
+        d1_reads: text("D1_READS"),
     }
 }
 
