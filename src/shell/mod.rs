@@ -67,6 +67,10 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         }
         line.to_string()
     };
+    // No session: every statement goes to the primary. The sweep reads what it has just written
+    // (the backlog left) and the backfill finds patients without search words to give them some,
+    // so a lagging replica would only send it after work already done; and there is no client
+    // to hand a bookmark to.
     let db = D1::bind(&env);
     match sweep::mark_missed(&db, now).await {
         Ok(report) => console_log!(
@@ -110,6 +114,10 @@ fn record_view(access: crate::domain::audit::Access, env: &Env, ctx: &Context) {
         views.len() == 1
     });
     if first {
+        // No session: the entries are one write, which D1 sends to the primary in any case, for
+        // the views of several requests, each with its own session; and the answers have gone, so
+        // no client could be handed its bookmark. A trail read may lag the view by as much as its
+        // replica does.
         let db = D1::bind(env);
         ctx.wait_until(async move {
             worker::Delay::from(VIEWS_GATHERED_FOR).await;
