@@ -18,12 +18,18 @@ class PandaError extends Error {
   }
 }
 
+// The latest X-D1-Bookmark PANDA answered with, sent back on every request: reads may come from a
+// copy of the database near the user, and with it they always include this client's own writes.
+let bookmark = null;
+
 async function call(path, { method = 'GET', token, body, contentType = 'application/json', ifMatch } = {}) {
   const headers = { 'accept-language': LANGUAGE };
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = contentType;
   if (ifMatch) headers['if-match'] = ifMatch;
+  if (bookmark) headers['x-d1-bookmark'] = bookmark;
   const response = await fetch(BASE + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  bookmark = response.headers.get('x-d1-bookmark') ?? bookmark;
   const payload = response.status === 204 ? null : await response.json();
   if (!response.ok) throw new PandaError(payload);
   return { body: payload, etag: response.headers.get('etag') };

@@ -131,6 +131,22 @@ fn every_problem_code_is_documented() {
 }
 
 #[test]
+fn the_problem_schema_lists_every_problem_code_panda_sends() {
+    let doc = document();
+    let listed: Vec<&str> = doc["components"]["schemas"]["Problem"]["properties"]["code"]["enum"]
+        .as_array()
+        .expect("Problem.code has an enum")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let missing: Vec<String> = problem_codes()
+        .into_iter()
+        .filter(|code| code != "appointment-active" && !listed.contains(&code.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "codes missing from the Problem schema's enum: {missing:?}");
+}
+
+#[test]
 fn every_reference_resolves() {
     fn walk<'a>(value: &'a Value, refs: &mut Vec<&'a str>) {
         match value {

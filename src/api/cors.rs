@@ -10,10 +10,10 @@
 use super::http::{Request, Response};
 
 const ALLOW_METHODS: &str = "GET, POST, PATCH, DELETE";
-const ALLOW_HEADERS: &str = "authorization, content-type, if-match, accept-language, x-request-id";
+const ALLOW_HEADERS: &str = "authorization, content-type, if-match, accept-language, x-request-id, x-d1-bookmark";
 /// Response headers the frontend's code may read.
-const EXPOSE_HEADERS: &str =
-    "etag, location, content-language, retry-after, www-authenticate, x-request-id, content-disposition, link";
+const EXPOSE_HEADERS: &str = "etag, location, content-language, retry-after, www-authenticate, x-request-id, \
+     content-disposition, link, x-d1-bookmark";
 const MAX_AGE_SECONDS: &str = "600";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -152,5 +152,14 @@ mod tests {
         let cors = Cors::from_config(Some("https://app.example"));
         let decorated = cors.decorate(&request("GET", Some("https://app.example"), false), Response::empty(200));
         assert!(decorated.header_value("access-control-expose-headers").unwrap().contains("etag"));
+    }
+
+    #[test]
+    fn the_bookmark_may_be_sent_and_read_back_by_the_frontend() {
+        let cors = Cors::from_config(Some("https://app.example"));
+        let preflight = cors.preflight(&request("OPTIONS", Some("https://app.example"), true)).unwrap();
+        assert!(preflight.header_value("access-control-allow-headers").unwrap().contains("x-d1-bookmark"));
+        let decorated = cors.decorate(&request("GET", Some("https://app.example"), false), Response::empty(200));
+        assert!(decorated.header_value("access-control-expose-headers").unwrap().contains("x-d1-bookmark"));
     }
 }

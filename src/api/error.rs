@@ -22,6 +22,9 @@ pub enum Error {
     /// Input that could not be read into valid values: every field at once.
     #[error("{} input value(s) are invalid", .0.len())]
     Validation(Vec<FieldError>),
+    /// The `X-D1-Bookmark` header does not have the form of a bookmark (`domain::db::is_bookmark`).
+    #[error("the bookmark header is not a bookmark")]
+    BookmarkInvalid,
     /// `JWT_SECRET` is missing or too short: protected routes fail closed. The text is logged.
     #[error("{0}")]
     AuthNotConfigured(String),

@@ -19,6 +19,7 @@ pub const READ_HEADERS: &[&str] = &[
     "access-control-request-method",
     "x-request-id",
     "accept",
+    "x-d1-bookmark",
 ];
 
 /// Whether a route may read the body of a request with this method. For every other method the

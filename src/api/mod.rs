@@ -20,7 +20,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::domain::audit::Request as Trail;
-use crate::domain::db::Database;
+use crate::domain::db::{self, Database, Start};
 use crate::domain::error::Error as DomainError;
 use crate::domain::health;
 use crate::domain::page::{self, DEFAULT_LIMIT};
@@ -43,6 +43,35 @@ pub struct Config {
     pub token_lifetime: Option<String>,
     /// `CORS_ALLOWED_ORIGINS`: comma-separated origins, or `*`; none when unset.
     pub cors_allowed_origins: Option<String>,
+    /// `D1_READS`: `nearest` (the default) or `primary`; see [`Reads`].
+    pub d1_reads: Option<String>,
+}
+
+/// Which copy of the database answers a request's reads (`D1_READS`). Writes always go to the
+/// primary, and always check the account there (`domain::signed_in`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reads {
+    /// The nearest copy, or one at least as new as the client's bookmark. A replica may lag the
+    /// primary by moments, and so may its account check: a just-disabled account could still read
+    /// until its replica catches up.
+    Nearest,
+    /// The primary, on every request: a disabled account stops at once, reads included, and
+    /// every read pays the way to the primary.
+    Primary,
+}
+
+impl Reads {
+    /// From `D1_READS`; `Err` says what is wrong with the value for the log, and the stricter
+    /// `Primary` stands in for it, so a mistyped setting never weakens a guarantee.
+    pub fn from_config(value: Option<&str>) -> Result<Reads, String> {
+        match value.map(str::trim) {
+            None | Some("nearest") => Ok(Reads::Nearest),
+            Some("primary") => Ok(Reads::Primary),
+            Some(other) => {
+                Err(format!("D1_READS is {other:?}, not nearest or primary: every read goes to the primary"))
+            }
+        }
+    }
 }
 
 /// The settings, parsed. The worker builds them once per isolate (its environment does not change
@@ -53,14 +82,21 @@ pub struct Settings {
     /// Seconds an issued token lives.
     pub token_lifetime: i64,
     pub cors: cors::Cors,
+    pub reads: Reads,
+    /// What is wrong with the configuration, for the worker to log once (the setting concerned
+    /// has fallen back to its stricter choice).
+    pub misconfigured: Option<String>,
 }
 
 impl From<&Config> for Settings {
     fn from(config: &Config) -> Self {
+        let reads = Reads::from_config(config.d1_reads.as_deref());
         Settings {
             signing_key: SigningKey::from_secret(config.jwt_secret.as_deref()),
             token_lifetime: token::lifetime_seconds(config.token_lifetime.as_deref()),
             cors: cors::Cors::from_config(config.cors_allowed_origins.as_deref()),
+            reads: *reads.as_ref().unwrap_or(&Reads::Primary),
+            misconfigured: reads.err(),
         }
     }
 }
@@ -93,6 +129,10 @@ pub async fn handle(request: &Request, db: &impl Database, now: OffsetDateTime, 
     response.log.route = route;
     response.log.status = response.status;
     response.log.db_round_trips = db.count();
+    // The client sends it back with its next request to read at least what this one saw.
+    if let Some(bookmark) = db.bookmark() {
+        response = response.header("x-d1-bookmark", bookmark);
+    }
     response = response.header(request_log::HEADER, request_id);
     for (name, value) in SECURITY_HEADERS {
         response = response.header(name, *value);
@@ -152,12 +192,16 @@ async fn dispatch(
     let at = now.unix_timestamp();
     match route {
         Route::Health => {
+            start_session(request, db, settings, false)?;
             health::check_database(db).await?;
             json(200, &Status { status: "ok", database: Some("ok") })
         }
         // Liveness: the worker runs, nothing else is touched. Also the benchmark's ceiling.
         Route::Live => json(200, &Status { status: "ok", database: None }),
         Route::CreateToken => {
+            // A sign-in reads the credentials on the primary: a replica that has not yet seen a
+            // password change would take the old password, and the token would outlive the change.
+            start_session(request, db, settings, true)?;
             let name = route_name();
             auth::create_token(request, db, settings, Trail { at, route: &name, id: request_id }).await
         }
@@ -165,6 +209,7 @@ async fn dispatch(
             // The signed-in account travels with the database handle: every statement checks it,
             // every write records it in the trail, and `db.acting()` says who is acting.
             let claim = auth::claim(request, settings, now)?;
+            start_session(request, db, settings, false)?;
             let name = route_name();
             let db = SignedIn::new(db, claim, Trail { at, route: &name, id: request_id });
             let answer = protected_route(protected, request, &db, now).await;
@@ -183,6 +228,23 @@ async fn dispatch(
             Ok(response)
         }
     }
+}
+
+/// Starts the request's database session: on the primary when `primary` or the deployment says so
+/// (`D1_READS=primary`), else after the client's bookmark (`X-D1-Bookmark`), else on the nearest
+/// copy. A bookmark is checked whatever the deployment, so a request gets the same answer from
+/// each; an empty one is no bookmark (D1's own example sends `""` when it has none).
+fn start_session(request: &Request, db: &impl Database, settings: &Settings, primary: bool) -> Result<(), Error> {
+    let bookmark = request.header("x-d1-bookmark").map(str::trim).filter(|b| !b.is_empty());
+    if bookmark.is_some_and(|b| !db::is_bookmark(b)) {
+        return Err(Error::BookmarkInvalid);
+    }
+    db.start(match bookmark {
+        _ if primary || settings.reads == Reads::Primary => Start::Primary,
+        Some(bookmark) => Start::After(bookmark.to_owned()),
+        None => Start::Nearest,
+    });
+    Ok(())
 }
 
 /// The routes for signed-in staff. `db` checks the account with every call (see `signed_in`) and

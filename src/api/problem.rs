@@ -35,6 +35,7 @@ pub fn render(error: &Error, lang: Lang, request_id: &str) -> Response {
         Error::PayloadTooLarge { limit } => (413, "payload-too-large", vec![("limit", (*limit).into())]),
         Error::UnsupportedMediaType { expected } => (415, "unsupported-media-type", vec![("expected", text(expected))]),
         Error::Validation(errors) => (422, "validation-failed", vec![("count", errors.len().into())]),
+        Error::BookmarkInvalid => (400, "bookmark-invalid", vec![]),
         Error::AuthNotConfigured(_) => (500, "auth-not-configured", vec![]),
         Error::Domain(refused) => match refused {
             DomainError::Invalid(errors) => (422, "validation-failed", vec![("count", errors.len().into())]),
@@ -55,6 +56,8 @@ pub fn render(error: &Error, lang: Lang, request_id: &str) -> Response {
             DomainError::AccountLocked { retry_after } => {
                 (429, "account-locked", vec![("minutes", ((*retry_after + 59) / 60).into())])
             }
+            // A bookmark of the right form that D1 still refuses: the client's, as a malformed one is.
+            DomainError::BookmarkRefused(_) => (400, "bookmark-invalid", vec![]),
             DomainError::DatabaseUnavailable(_) => (503, "database-unavailable", vec![]),
             DomainError::Internal(_) => (500, "internal-error", vec![]),
         },
@@ -93,7 +96,9 @@ pub fn render(error: &Error, lang: Lang, request_id: &str) -> Response {
         }
         _ => {}
     }
-    if let Error::Domain(DomainError::DatabaseUnavailable(cause) | DomainError::Internal(cause))
+    if let Error::Domain(
+        DomainError::DatabaseUnavailable(cause) | DomainError::Internal(cause) | DomainError::BookmarkRefused(cause),
+    )
     | Error::AuthNotConfigured(cause) = error
     {
         response.log.cause = Some(cause.clone());

@@ -8,7 +8,7 @@
 
 use std::cell::Cell;
 
-use crate::domain::db::{Database, DbError, Rows, Statement};
+use crate::domain::db::{Database, DbError, Rows, Start, Statement};
 use crate::domain::uuid;
 
 /// The header a request id travels in, both ways.
@@ -107,6 +107,14 @@ impl<D: Database> Database for RoundTrips<'_, D> {
 
     fn dialect(&self) -> crate::domain::db::Dialect {
         self.db.dialect()
+    }
+
+    fn start(&self, from: Start) {
+        self.db.start(from);
+    }
+
+    fn bookmark(&self) -> Option<String> {
+        self.db.bookmark()
     }
 }
 

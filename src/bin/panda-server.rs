@@ -36,6 +36,8 @@ fn main() -> std::process::ExitCode {
                 jwt_secret: var("JWT_SECRET"),
                 token_lifetime: var("TOKEN_LIFETIME_SECONDS"),
                 cors_allowed_origins: var("CORS_ALLOWED_ORIGINS"),
+                // D1's replicas only: here every read is on the one database, so no bookmarks.
+                d1_reads: None,
             },
             sweep_every: std::time::Duration::from_secs(number("SWEEP_INTERVAL_SECONDS", 300)?.max(1)),
             test_scheduled: var("PANDA_TEST_SCHEDULED").is_some_and(|v| v == "1"),

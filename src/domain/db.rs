@@ -8,7 +8,8 @@
 //!
 //! Every call is one round trip. A call says whether it only reads or also writes, because the two
 //! are guarded differently (see `domain::signed_in`) and a replicated database may serve reads
-//! from a copy.
+//! from a copy. The calls of one request run in one session ([`Start`]): each sees at least what
+//! the one before it saw, and the session's bookmark lets the client's next request carry on.
 
 use serde::de::{DeserializeOwned, IgnoredAny};
 
@@ -130,6 +131,10 @@ pub enum DbError {
     /// succeed later. Only the messages in [`UNAVAILABLE`] mean this.
     #[error("database unavailable: {0}")]
     Unavailable(String),
+    /// The database refused the bookmark the client sent back (see [`Start::After`]): the
+    /// client's to correct, never a fault of the server.
+    #[error("the database refused the bookmark: {0}")]
+    BookmarkRefused(String),
     /// Anything else the database reports: SQL the schema does not accept, a type mismatch, a
     /// missing binding. A bug or a broken deployment, never the client's to retry.
     #[error("database failure: {0}")]
@@ -225,6 +230,10 @@ impl DbError {
         let lowercase = message.to_ascii_lowercase();
         if UNAVAILABLE.iter().any(|known| lowercase.contains(&known.to_ascii_lowercase())) {
             DbError::Unavailable(message)
+        // D1 does not document how it refuses a bookmark; whatever it says names one (the runtime's
+        // own "D1_SESSION_ERROR: invalid bookmark or constraint" does), and no table here does.
+        } else if lowercase.contains("bookmark") {
+            DbError::BookmarkRefused(message)
         } else {
             DbError::Failed(message)
         }
@@ -246,6 +255,31 @@ fn violation(message: &str) -> Option<Violation> {
         .or_else(|| target("CHECK constraint failed: ").map(Violation::Check))
 }
 
+/// Where a request's session starts on a database with read replicas (D1's Sessions API). Writes
+/// always go to the primary; this says which copy may answer the first read, and every later call
+/// of the session sees at least what that one saw. A database with one copy ignores it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Start {
+    /// The nearest copy for a first read (it may lag), the primary for a first write.
+    Nearest,
+    /// A copy at least as new as this bookmark: one the database gave out with an earlier answer,
+    /// so the client reads its own writes. Checked by [`is_bookmark`] before it gets here.
+    After(String),
+    /// The primary: the newest data, the account check included, wherever the client is.
+    Primary,
+}
+
+/// Whether `text` has the form of a D1 bookmark: groups of lowercase hex digits joined by hyphens
+/// (`00000001-00000002-00004e2f-0a83ea2fceebc654de0640c422be4653`), at most 128 characters. Loose
+/// on the number and length of groups, so a longer form from a later D1 still passes; whether it
+/// names a state of this database is for D1 to say ([`DbError::BookmarkRefused`]).
+pub fn is_bookmark(text: &str) -> bool {
+    text.len() <= 128
+        && text
+            .split('-')
+            .all(|group| !group.is_empty() && group.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+}
+
 // Workers run one request at a time per isolate on a single thread, so the futures need not be
 // `Send`; the lint's advice does not apply here.
 #[allow(async_fn_in_trait)]
@@ -261,6 +295,16 @@ pub trait Database {
     /// The SQL dialect the database speaks. A wrapper passes on its inner database's. No default:
     /// a wrapper that forgot would speak SQLite to PostgreSQL.
     fn dialect(&self) -> Dialect;
+
+    /// Says where the calls that follow start their session. Called before the first call;
+    /// without it, every call goes to the primary (the cron sweep, the deferred view entries).
+    fn start(&self, _from: Start) {}
+
+    /// The session's bookmark after its calls, for the client to send back; `None` before any
+    /// call, and for a database without replicas.
+    fn bookmark(&self) -> Option<String> {
+        None
+    }
 }
 
 /// SQLite has no booleans: a flag column holds 0 or 1 (the schema's CHECK says which).
@@ -361,6 +405,38 @@ mod tests {
         ] {
             assert!(matches!(DbError::from_message(message), DbError::Unavailable(_)), "{message}");
         }
+    }
+
+    #[test]
+    fn a_bookmark_has_d1s_form_of_hex_groups_and_nothing_else_does() {
+        assert!(is_bookmark("00000001-00000002-00004e2f-0a83ea2fceebc654de0640c422be4653"));
+        assert!(is_bookmark("0000000a-00000001"), "a form with other groups still passes");
+        for text in [
+            "",
+            "first-primary",
+            "first-unconstrained",
+            "00000001--00000002",
+            "-00000001",
+            "00000001-",
+            "0000000A-00000001",
+            "00000001 00000002",
+            "00000001-00000002\r\nx-other: 1",
+            &"0".repeat(129),
+        ] {
+            assert!(!is_bookmark(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_refused_bookmark_is_the_clients_and_a_timeout_is_still_unavailability() {
+        assert_eq!(
+            DbError::from_message("D1_SESSION_ERROR: invalid bookmark or constraint"),
+            DbError::BookmarkRefused("D1_SESSION_ERROR: invalid bookmark or constraint".into())
+        );
+        assert!(matches!(
+            DbError::from_message("D1_ERROR: D1 DB storage operation exceeded timeout waiting for bookmark"),
+            DbError::Unavailable(_)
+        ));
     }
 
     #[test]

@@ -34,6 +34,9 @@ pub enum Error {
     /// Too many failed sign-ins; the account accepts none for `retry_after` seconds.
     #[error("the account is locked for {retry_after} s")]
     AccountLocked { retry_after: i64 },
+    /// The database refused the bookmark the client sent back: the client's to correct.
+    #[error("bookmark refused: {0}")]
+    BookmarkRefused(String),
     /// The database could not be reached or failed; the client may retry.
     #[error("database unavailable: {0}")]
     DatabaseUnavailable(String),
@@ -57,6 +60,7 @@ impl From<DbError> for Error {
         match e {
             DbError::AccountNotActive => Error::Unauthenticated(AuthFailure::TokenInvalid),
             DbError::Unavailable(m) => Error::DatabaseUnavailable(m),
+            DbError::BookmarkRefused(m) => Error::BookmarkRefused(m),
             other => Error::Internal(other.to_string()),
         }
     }

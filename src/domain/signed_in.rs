@@ -21,7 +21,7 @@ use std::cell::Cell;
 
 use super::audit::{self, Request};
 use super::auth::Claim;
-use super::db::{Database, DbError, Rows, Statement};
+use super::db::{Database, DbError, Rows, Start, Statement};
 
 /// The accounts that may act: enabled, and unchanged since the token was issued.
 const MAY_ACT: &str = "FROM users WHERE id = ?1 AND disabled = 0 AND credentials_changed_at <= ?2";
@@ -109,5 +109,13 @@ impl<D: Database> Database for SignedIn<'_, D> {
 
     fn dialect(&self) -> super::db::Dialect {
         self.db.dialect()
+    }
+
+    fn start(&self, from: Start) {
+        self.db.start(from);
+    }
+
+    fn bookmark(&self) -> Option<String> {
+        self.db.bookmark()
     }
 }

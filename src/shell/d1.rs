@@ -6,32 +6,69 @@
 //! records. sqlx-d1 is not used: the domain already writes its SQL as text with numbered
 //! parameters, and what it needs beyond that (atomic `batch`, affected rows through `RETURNING`)
 //! is what sqlx-d1 0.4 does not provide.
+//!
+//! A request's calls run in one D1 session (`withSession`), opened by the first call, so that
+//! reads may come from a replica near the user and the client gets a bookmark to carry on from.
+
+use std::cell::RefCell;
 
 use worker::js_sys::{self, Array, JsString, Promise, Reflect};
 use worker::wasm_bindgen::prelude::wasm_bindgen;
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
-use worker::worker_sys::types::{D1Database, D1PreparedStatement};
+use worker::worker_sys::types::{D1Database, D1DatabaseSession, D1PreparedStatement};
 use worker::Env;
 
-use crate::domain::db::{Database, DbError, Rows, Statement, Value};
+use crate::domain::db::{Database, DbError, Rows, Start, Statement, Value};
 
 /// The `DB` binding from `wrangler.toml`; a missing binding is a broken deployment, so every query
 /// fails (500, logged), never as "unavailable, retry".
-pub struct D1(Result<D1Database, String>);
+pub struct D1 {
+    binding: Result<D1Database, String>,
+    session: RefCell<Session>,
+}
+
+enum Session {
+    /// No session: every call goes to the primary (the binding's own `prepare` and `batch`).
+    None,
+    /// Where the session will start, when the first call opens it.
+    Starts(Start),
+    Open(D1DatabaseSession),
+}
 
 impl D1 {
     pub fn bind(env: &Env) -> Self {
-        Self(
-            env.d1("DB")
-                .map(|db| JsValue::from(db).unchecked_into::<D1Database>())
-                .map_err(|e| format!("D1 binding DB: {e}")),
-        )
+        let binding = env
+            .d1("DB")
+            .map(|db| JsValue::from(db).unchecked_into::<D1Database>())
+            .map_err(|e| format!("D1 binding DB: {e}"));
+        Self { binding, session: RefCell::new(Session::None) }
+    }
+
+    /// What the next call runs on: the session, opened by the first call from where [`Start`]
+    /// says (a first write starts on the primary, where D1 sends every write anyway), or else the
+    /// binding. A session has the binding's `prepare` and `batch`, and those bindings call
+    /// methods by name, so one type serves both.
+    fn handle(&self, writes: bool) -> Result<D1Database, DbError> {
+        let db = self.binding.as_ref().map_err(|e| DbError::Failed(e.clone()))?;
+        let mut session = self.session.borrow_mut();
+        if let Session::Starts(start) = &*session {
+            let from = match start {
+                Start::After(bookmark) => bookmark.as_str(),
+                Start::Nearest if !writes => "first-unconstrained",
+                Start::Nearest | Start::Primary => "first-primary",
+            };
+            *session = Session::Open(db.with_session(Some(from)).map_err(failure)?);
+        }
+        Ok(match &*session {
+            Session::Open(open) => open.clone().unchecked_into(),
+            _ => db.clone(),
+        })
     }
 
     /// One round trip: a single statement on its own, several as one `batch` (one transaction).
-    async fn run(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
-        let db = self.0.as_ref().map_err(|e| DbError::Failed(e.clone()))?;
+    async fn run(&self, statements: Vec<Statement>, writes: bool) -> Result<Vec<Rows>, DbError> {
+        let db = &self.handle(writes)?;
         let prepared = statements.iter().map(|s| prepare(db, s)).collect::<Result<Vec<_>, _>>()?;
         match prepared.as_slice() {
             [] => Ok(Vec::new()),
@@ -46,11 +83,24 @@ impl D1 {
 
 impl Database for D1 {
     async fn read(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
-        self.run(statements).await
+        self.run(statements, false).await
     }
 
     async fn write(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
-        self.run(statements).await
+        self.run(statements, true).await
+    }
+
+    fn start(&self, from: Start) {
+        *self.session.borrow_mut() = Session::Starts(from);
+    }
+
+    /// The newest bookmark the session's answers carried (D1 keeps the newest), or the client's
+    /// own when no answer came.
+    fn bookmark(&self) -> Option<String> {
+        match &*self.session.borrow() {
+            Session::Open(session) => session.get_bookmark().ok().flatten(),
+            _ => None,
+        }
     }
 
     fn dialect(&self) -> crate::domain::db::Dialect {

@@ -54,6 +54,10 @@ async fn fetch(req: web_sys::Request, env: Env, ctx: Context) -> worker::Result<
 #[event(scheduled)]
 async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     let now = clock::now().unix_timestamp();
+    // No session: every statement goes to the primary. The sweep reads what it has just written
+    // (the backlog left) and the backfill finds patients without search words to give them some,
+    // so a lagging replica would only send it after work already done; and there is no client
+    // to hand a bookmark to.
     for line in api::scheduled::run(&D1::bind(&env), now, &event.cron()).await {
         if line.is_error {
             console_error!("{}", line.text);
@@ -82,6 +86,10 @@ fn record_view(access: crate::domain::audit::Access, env: &Env, ctx: &Context) {
         views.len() == 1
     });
     if first {
+        // No session: the entries are one write, which D1 sends to the primary in any case, for
+        // the views of several requests, each with its own session; and the answers have gone, so
+        // no client could be handed its bookmark. A trail read may lag the view by as much as its
+        // replica does.
         let db = D1::bind(env);
         ctx.wait_until(async move {
             worker::Delay::from(VIEWS_GATHERED_FOR).await;
@@ -98,9 +106,18 @@ thread_local! {
 }
 
 /// The settings, read from the environment on the isolate's first request. An isolate's variables
-/// and secrets never change while it lives: a new secret or configuration starts new isolates.
+/// and secrets never change while it lives: a new secret or configuration starts new isolates,
+/// and each says once what is wrong with it.
 fn settings(env: &Env) -> &'static api::Settings {
-    SETTINGS.with(|cell| *cell.get_or_init(|| Box::leak(Box::new(api::Settings::from(&config(env))))))
+    SETTINGS.with(|cell| {
+        *cell.get_or_init(|| {
+            let settings = api::Settings::from(&config(env));
+            if let Some(cause) = &settings.misconfigured {
+                console_error!("{}", serde_json::json!({ "event": "configuration-invalid", "cause": cause }));
+            }
+            Box::leak(Box::new(settings))
+        })
+    })
 }
 
 /// `JWT_SECRET` is a secret (`wrangler secret put`, or `.dev.vars` locally); the others are plain
@@ -111,6 +128,7 @@ fn config(env: &Env) -> api::Config {
         jwt_secret: text("JWT_SECRET"),
         token_lifetime: text("TOKEN_LIFETIME_SECONDS"),
         cors_allowed_origins: text("CORS_ALLOWED_ORIGINS"),
+        d1_reads: text("D1_READS"),
     }
 }
 
