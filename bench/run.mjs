@@ -5,9 +5,12 @@
 // bulk SQL (bench/seed.mjs), then load each route for BENCH_SECONDS with BENCH_CONNECTIONS
 // concurrent connections (autocannon), including a constant-response route of the same worker
 // (GET /health/live) as the platform ceiling. Then time the cron sweep of a 100,000-appointment
-// backlog. Prints a Markdown table and writes bench/results/<date>.json and .md.
+// backlog. Each size runs on every server in BENCH_SERVERS (default `worker,native`: the worker
+// under wrangler dev on its local D1, and the native server, `npm run serve:native`, on a SQLite
+// file; the seed is SQLite SQL, so PostgreSQL is not among them). The database's size after the
+// seed is recorded too. Prints a Markdown table and writes bench/results/<date>.json and .md.
 import autocannon from 'autocannon';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir, cpus } from 'node:os';
 import { gzipSync } from 'node:zlib';
@@ -20,6 +23,8 @@ const SIZES = (process.env.BENCH_SIZES ?? '30000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 100_000);
+const SERVERS = (process.env.BENCH_SERVERS ?? 'worker,native').split(',');
+if (SERVERS.some((s) => s !== 'worker' && s !== 'native')) throw new Error('BENCH_SERVERS: worker and/or native');
 if (SIZES.some((n) => !(n >= 1000 && n <= 1_000_000))) throw new Error('BENCH_SIZES: 1000 to 1000000 appointments each');
 
 const run = promisify(execFile);
@@ -43,9 +48,18 @@ async function load(worker, name, request) {
   };
 }
 
-async function benchSize(appointments) {
+/** The SQLite files under `dir` (D1's local copy, or the native server's file), with their WAL. */
+async function databaseBytes(dir) {
+  let total = 0;
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile() && /\.sqlite3?(-wal)?$/.test(entry.name)) total += (await stat(join(entry.parentPath ?? entry.path, entry.name))).size;
+  }
+  return total;
+}
+
+async function benchSize(appointments, server) {
   const patients = Math.max(100, Math.round(appointments / 3));
-  const worker = await startWorker({ quiet: true });
+  const worker = await startWorker({ quiet: true, server });
   try {
     const now = Math.floor(Date.now() / 1000);
     const seedFile = join(tmpdir(), `panda-seed-${process.pid}.sql`);
@@ -53,6 +67,7 @@ async function benchSize(appointments) {
     await writeFile(seedFile, seedSql({ patients, appointments, now }));
     await worker.d1File(seedFile);
     const seedSeconds = (performance.now() - seedStart) / 1000;
+    const bytes = await databaseBytes(worker.persistDir);
     const nhsNumbers = (await worker.d1('SELECT nhs_number FROM patients ORDER BY random() LIMIT 500')).map((r) => r.nhs_number);
     const future = (await worker.d1(`SELECT id FROM appointments WHERE status = 'active' ORDER BY random() LIMIT 2000`)).map((r) => r.id);
     await worker.addUser('bench-login', 'a-benchmark-password');
@@ -88,7 +103,7 @@ async function benchSize(appointments) {
     for (const [name, request] of routes.filter(([name], i) => i === 0 || !only || only.test(name))) {
       const result = await load(worker, name, request);
       results.push(result);
-      console.log(`  ${appointments} appointments, ${name}: ${result.requests_per_second} req/s, p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, errors ${result.errors} ${JSON.stringify(result.statuses)}`);
+      console.log(`  ${server}, ${appointments} appointments, ${name}: ${result.requests_per_second} req/s, p50 ${result.p50_ms} ms, p99 ${result.p99_ms} ms, errors ${result.errors} ${JSON.stringify(result.statuses)}`);
     }
     const ceiling = results[0].requests_per_second;
     for (const r of results) r.ratio_to_ceiling = Number((r.requests_per_second / ceiling).toFixed(2));
@@ -100,7 +115,7 @@ async function benchSize(appointments) {
     await triggerCron(worker);
     const sweepSeconds = (performance.now() - sweepStart) / 1000;
     const [{ left }] = await worker.d1(`SELECT count(*) AS left FROM appointments WHERE status = 'active' AND ends_at <= ${now}`);
-    return { appointments, patients, seed_seconds: Number(seedSeconds.toFixed(1)), routes: results,
+    return { server, appointments, patients, database_bytes: bytes, seed_seconds: Number(seedSeconds.toFixed(1)), routes: results,
       sweep: { backlog: BACKLOG, seconds: Number(sweepSeconds.toFixed(2)), left_for_next_run: left } };
   } finally {
     await worker.stop();
@@ -125,20 +140,21 @@ async function wasmSize() {
 
 function markdown(report) {
   const lines = [
-    `PANDA benchmark, ${report.date}: ${report.machine}; wrangler dev on 127.0.0.1 (${report.profile});`,
-    `${report.connections} connections, ${report.seconds} s per route.`,
+    `PANDA benchmark, ${report.date}: ${report.machine}; on 127.0.0.1: the worker under wrangler dev (${report.profile}),`,
+    `the native server on a SQLite file; ${report.connections} connections, ${report.seconds} s per route.`,
     '',
-    '| appointments | route | req/s | p50 ms | p99 ms | errors | vs ceiling |',
-    '|---:|---|---:|---:|---:|---:|---:|',
+    '| server | appointments | route | req/s | p50 ms | p99 ms | errors | vs ceiling |',
+    '|---|---:|---|---:|---:|---:|---:|---:|',
   ];
   for (const size of report.sizes) {
     for (const r of size.routes) {
-      lines.push(`| ${size.appointments.toLocaleString('en-GB')} | ${r.route} | ${r.requests_per_second} | ${r.p50_ms} | ${r.p99_ms} | ${r.errors} | ${r.ratio_to_ceiling} |`);
+      lines.push(`| ${size.server} | ${size.appointments.toLocaleString('en-GB')} | ${r.route} | ${r.requests_per_second} | ${r.p50_ms} | ${r.p99_ms} | ${r.errors} | ${r.ratio_to_ceiling} |`);
     }
   }
-  lines.push('', '| appointments | seed (s) | sweep of backlog | sweep time (s) | left for next run |', '|---:|---:|---:|---:|---:|');
+  lines.push('', '| server | appointments | database (MB) | seed (s) | sweep of backlog | sweep time (s) | left for next run |', '|---|---:|---:|---:|---:|---:|---:|');
   for (const size of report.sizes) {
-    lines.push(`| ${size.appointments.toLocaleString('en-GB')} | ${size.seed_seconds} | ${size.sweep.backlog.toLocaleString('en-GB')} | ${size.sweep.seconds} | ${size.sweep.left_for_next_run} |`);
+    const mb = size.database_bytes ? (size.database_bytes / 1e6).toFixed(1) : '?';
+    lines.push(`| ${size.server} | ${size.appointments.toLocaleString('en-GB')} | ${mb} | ${size.seed_seconds} | ${size.sweep.backlog.toLocaleString('en-GB')} | ${size.sweep.seconds} | ${size.sweep.left_for_next_run} |`);
   }
   const w = report.wasm;
   lines.push('', `Release wasm: ${(w.raw_bytes / 1024).toFixed(0)} KiB raw, ${(w.gzip_bytes / 1024).toFixed(0)} KiB gzip (budget 350 KB); startup ${w.startup_ms} ms (\`wrangler check startup\`, local workerd).`);
@@ -155,8 +171,10 @@ const report = {
   wasm: await wasmSize(),
 };
 for (const size of SIZES) {
-  console.log(`bench: ${size} appointments`);
-  report.sizes.push(await benchSize(size));
+  for (const server of SERVERS) {
+    console.log(`bench: ${server}, ${size} appointments`);
+    report.sizes.push(await benchSize(size, server));
+  }
 }
 const table = markdown(report);
 console.log(`\n${table}`);

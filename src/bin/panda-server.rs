@@ -7,7 +7,8 @@
 //! number of cores), `SWEEP_INTERVAL_SECONDS` (300), `PANDA_STATIC` (build/static), and for tests
 //! `PANDA_TEST_SCHEDULED=1` (serves `/__scheduled`, as `wrangler dev --test-scheduled`).
 //!
-//! `panda-server sql "<statement>"` runs one statement on that database and prints its rows.
+//! `panda-server sql "<statement>"` runs one statement on that database and prints its rows;
+//! `panda-server sql --file PATH` runs a script of the database's own dialect.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
@@ -44,6 +45,17 @@ fn main() -> std::process::ExitCode {
         })
     })();
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [command, flag, path] = args.as_slice() {
+        if command == "sql" && flag == "--file" {
+            return match server::sql_file(&Target::from_env(), path) {
+                Ok(()) => std::process::ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("panda-server sql: {message}");
+                    std::process::ExitCode::FAILURE
+                }
+            };
+        }
+    }
     if let [command, statement] = args.as_slice() {
         if command == "sql" {
             return match server::sql(&Target::from_env(), statement) {

@@ -304,6 +304,27 @@ pub fn sql(target: &Target, statement: &str) -> Result<String, String> {
     }))
 }
 
+/// `panda-server sql --file PATH`: runs a SQL script of the database's own dialect (a seed, a
+/// repair) as it is, after migrating.
+pub fn sql_file(target: &Target, path: &str) -> Result<(), String> {
+    let script = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    runtime.block_on(tokio::task::LocalSet::new().run_until(async {
+        target.migrate().await?;
+        match target {
+            Target::Sqlite(path) => {
+                Sqlite::open(path).map_err(|e| e.to_string())?.conn.execute_batch(&script).map_err(|e| e.to_string())
+            }
+            Target::Postgres(url) => super::postgres::Postgres::connect(url)
+                .await
+                .map_err(|e| e.to_string())?
+                .execute_script(&script)
+                .await
+                .map_err(|e| e.to_string()),
+        }
+    }))
+}
+
 /// One line on standard output, or standard error for a failure, as the worker's console.
 fn log(is_error: bool, line: &str) {
     if is_error {

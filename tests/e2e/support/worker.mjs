@@ -83,13 +83,14 @@ async function request(worker, path, { method = 'GET', json, headers = {}, body,
  * `request` sends unless told otherwise (`auth: false`, or an explicit authorization header).
  * `vars` become `--var NAME:VALUE` (they override `.dev.vars`; `JWT_SECRET: ''` removes it).
  * `persistDir` restarts on the D1 a killed worker left behind (see `kill`); the caller removes it.
+ * `server: 'native'` starts the native server instead (the default under PANDA_E2E_SERVER=native).
  * Returns { url, request, d1, addUser, login, logs, waitForLog, kill, stop }.
  */
-export async function startWorker({ vars = {}, signIn = true, quiet = false, persistDir: reused } = {}) {
+export async function startWorker({ vars = {}, signIn = true, quiet = false, persistDir: reused, server = NATIVE ? 'native' : 'worker' } = {}) {
   vars = { JWT_SECRET: randomBytes(48).toString('base64url'), ...vars };
   const persistDir = reused ?? await mkdtemp(join(tmpdir(), 'panda-e2e-'));
   const port = await freePort();
-  if (NATIVE) return started(await startNative({ vars, persistDir, port, reused }), signIn);
+  if (server === 'native') return started(await startNative({ vars, persistDir, port, reused }), signIn);
   if (!reused) await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir]);
   // Its own devtools port too: two workers starting at once would otherwise both take 9229.
   const inspectorPort = await freePort();
@@ -242,7 +243,10 @@ async function startNative({ vars, persistDir, port, reused }) {
       const { stdout } = await run(SERVER, ['sql', sql], { cwd: ROOT, env: { ...process.env, DATABASE_URL: database } });
       return JSON.parse(stdout);
     },
-    async d1File() { throw new Error('d1File: not on the native server'); },
+    /** Runs a SQL file of the database's own dialect. */
+    async d1File(path) {
+      await run(SERVER, ['sql', '--file', path], { cwd: ROOT, env: { ...process.env, DATABASE_URL: database }, maxBuffer: 64 * 1024 * 1024 });
+    },
     addUser: (username, password) => admin('add', username, password),
     userAdmin: admin,
     login: (username, password) => worker.request('/v1/auth/token', { method: 'POST', json: { username, password }, auth: false }),
