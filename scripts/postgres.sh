@@ -20,7 +20,10 @@ pg_start() {
     as=(runuser -u postgres --)
   fi
   port="$(node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); })')"
-  "${as[@]}" "$bin/initdb" -D "$PANDA_PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$PANDA_PG_DIR/initdb.log" 2>&1 \
+  # A linguistic default collation (ICU, en-GB), as a real deployment would have: the schema must
+  # not depend on the database's default order (migrations/postgres says why).
+  "${as[@]}" "$bin/initdb" -D "$PANDA_PG_DIR/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
+    --locale-provider=icu --icu-locale=en-GB >"$PANDA_PG_DIR/initdb.log" 2>&1 \
     || { cat "$PANDA_PG_DIR/initdb.log" >&2; return 1; }
   # Loopback only, no Unix socket outside the folder, and no durability: a test cluster.
   "${as[@]}" "$bin/pg_ctl" -D "$PANDA_PG_DIR/data" -l "$PANDA_PG_DIR/server.log" -w -t 60 \
