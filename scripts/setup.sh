@@ -39,49 +39,42 @@ fi
 # by playwright-core through executablePath. Playwright never downloads a browser of its own here.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 CHROMIUM=/usr/bin/chromium
-if [ ! -x "$CHROMIUM" ]; then
+
+# Installs Debian package $1, which $2 needs, with apt-get (as root, or with sudo).
+apt_install() {
+  local package="$1" why="$2" as_root
   command -v apt-get >/dev/null \
-    || fail "Chromium is missing at $CHROMIUM and this machine has no apt-get: install Chromium so that $CHROMIUM runs it, then run this command again."
+    || fail "$package is missing and this machine has no apt-get: install it ($why), then run this command again."
   if [ "$(id -u)" -eq 0 ]; then
     as_root=()
   elif command -v sudo >/dev/null; then
     as_root=(sudo)
   else
-    fail "Chromium is missing at $CHROMIUM and installing it needs root: run 'apt-get update && apt-get install -y chromium' as root, then run this command again."
+    fail "$package is missing and installing it needs root: run 'apt-get update && apt-get install -y $package' as root, then run this command again."
   fi
   say "=================================================================================="
-  say "Chromium is missing at $CHROMIUM (the browser test of /docs needs it)."
-  say "installing Debian's chromium package: apt-get update, then apt-get install -y chromium"
+  say "$package is missing ($why)."
+  say "installing Debian's $package package: apt-get update, then apt-get install -y $package"
   say "(a minute or two, once)"
   say "=================================================================================="
   "${as_root[@]}" apt-get update \
-    || fail "'apt-get update' failed, so Chromium could not be installed: fix apt, then run this command again."
-  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium \
-    || fail "'apt-get install -y chromium' failed, so Chromium could not be installed: fix apt, then run this command again."
+    || fail "'apt-get update' failed, so $package could not be installed: fix apt, then run this command again."
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$package" \
+    || fail "'apt-get install -y $package' failed: fix apt, then run this command again."
+}
+
+if [ ! -x "$CHROMIUM" ]; then
+  apt_install chromium "the browser test of /docs needs it at $CHROMIUM"
   [ -x "$CHROMIUM" ] || fail "Debian's chromium package installed, but $CHROMIUM is still missing."
   say "installed $("$CHROMIUM" --version 2>/dev/null || echo chromium)"
 fi
 
-# PostgreSQL for the native test suite's second run and the self-hosted server's tests
-# (scripts/postgres.sh starts a throwaway cluster): Debian's package, of whatever major version
-# the distribution ships.
+# PostgreSQL for the native test suite's second run and the native server's tests
+# (scripts/postgres.sh starts a throwaway cluster of its own; the package's own cluster is never
+# used): Debian's package, of whatever major version the distribution ships (15 or newer).
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then
-  command -v apt-get >/dev/null \
-    || fail "PostgreSQL is missing and this machine has no apt-get: install PostgreSQL 15 or newer (initdb and pg_ctl), then run this command again."
-  if [ "$(id -u)" -eq 0 ]; then
-    as_root=()
-  elif command -v sudo >/dev/null; then
-    as_root=(sudo)
-  else
-    fail "PostgreSQL is missing and installing it needs root: run 'apt-get update && apt-get install -y postgresql' as root, then run this command again."
-  fi
-  say "PostgreSQL is missing (the tests run on it as well as on SQLite)."
-  say "installing Debian's postgresql package: apt-get update, then apt-get install -y postgresql"
-  "${as_root[@]}" apt-get update \
-    || fail "'apt-get update' failed, so PostgreSQL could not be installed: fix apt, then run this command again."
-  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql \
-    || fail "'apt-get install -y postgresql' failed: fix apt, then run this command again."
-  # The package starts a cluster of its own; PANDA's tests never use it.
+  apt_install postgresql "the native tests run on PostgreSQL as well as on SQLite"
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || fail "Debian's postgresql package installed, but initdb is still missing."
   say "installed $(ls -d /usr/lib/postgresql/*/bin | head -1)"
 fi
 

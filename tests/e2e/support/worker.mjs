@@ -59,6 +59,49 @@ async function wrangler(args) {
   return stdout;
 }
 
+/**
+ * A server process in its own process group, with what it printed: `logs`, `exited`, `kill` (SIGKILL
+ * to the whole group, as a crash or `kill -9` would: no shutdown of any kind; the data stays),
+ * `waitForLog` and `stop` (SIGTERM, then SIGKILL for children that ignored it; the data folder goes
+ * unless it was `reused`).
+ */
+function serverProcess(command, args, { env, label, url, persistDir, reused }) {
+  const child = spawn(command, args, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
+  running.add(child);
+  let output = '';
+  child.stdout.on('data', (chunk) => { output += chunk; });
+  child.stderr.on('data', (chunk) => { output += chunk; });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  return {
+    logs: () => output,
+    exited: () => child.exitCode !== null,
+    async kill() {
+      killGroup(child, 'SIGKILL');
+      await exited;
+      running.delete(child);
+    },
+    /** Waits until the server's output matches `pattern` (log lines can lag the response). */
+    async waitForLog(pattern, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(output)) {
+        if (Date.now() > deadline) throw new Error(`no log line matching ${pattern} in:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    async stop() {
+      // PANDA_E2E_LOGS=1 prints what the server logged, for debugging a failing test.
+      if (process.env.PANDA_E2E_LOGS) process.stderr.write(`--- ${label} on ${url}:\n${output}\n`);
+      killGroup(child, 'SIGTERM');
+      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+      killGroup(child, 'SIGKILL'); // children that ignored SIGTERM (workerd's)
+      running.delete(child);
+      if (!reused) await rm(persistDir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** fetch relative to the server, with a JSON body when `json` is given and the worker's token. */
 async function request(worker, path, { method = 'GET', json, headers = {}, body, auth = true } = {}) {
   const init = { method, headers: { ...headers } };
@@ -99,20 +142,15 @@ export async function startWorker({ vars = {}, signIn = true, quiet = false, per
   // relays every D1 query through its own process, stays off (it does when VSCODE_INSPECTOR_OPTIONS is set).
   const quietArgs = quiet ? ['--log-level', 'warn'] : [];
   const quietEnv = quiet ? { VSCODE_INSPECTOR_OPTIONS: '{}' } : {};
-  const child = spawn(
+  const url = `http://127.0.0.1:${port}`;
+  const proc = serverProcess(
     WRANGLER,
     ['dev', '--ip', '127.0.0.1', '--port', String(port),
       '--persist-to', persistDir, '--inspector-port', String(inspectorPort), '--test-scheduled', ...quietArgs, ...varArgs],
-    { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...QUIET, ...quietEnv } },
+    { env: { ...process.env, ...QUIET, ...quietEnv }, label: 'wrangler dev', url, persistDir, reused },
   );
-  running.add(child);
-  let output = '';
-  child.stdout.on('data', (chunk) => { output += chunk; });
-  child.stderr.on('data', (chunk) => { output += chunk; });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-
-  const url = `http://127.0.0.1:${port}`;
   const worker = {
+    ...proc,
     url,
     token: null,
     request: (path, options) => request(worker, path, options),
@@ -142,36 +180,8 @@ export async function startWorker({ vars = {}, signIn = true, quiet = false, per
     async login(username, password) {
       return worker.request('/v1/auth/token', { method: 'POST', json: { username, password }, auth: false });
     },
-    logs: () => output,
     persistDir,
-    /** SIGKILL to the whole process group, as a crash or `kill -9` would: no shutdown of any kind. The D1 stays. */
-    async kill() {
-      killGroup(child, 'SIGKILL');
-      await exited;
-      running.delete(child);
-    },
-    /** Waits until the server's output matches `pattern` (log lines can lag the response). */
-    async waitForLog(pattern, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!pattern.test(output)) {
-        if (Date.now() > deadline) throw new Error(`no log line matching ${pattern} in:\n${output}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    },
-    async stop() {
-      // PANDA_E2E_LOGS=1 prints what the server logged, for debugging a failing test.
-      if (process.env.PANDA_E2E_LOGS) process.stderr.write(`--- wrangler dev on ${url}:\n${output}\n`);
-      killGroup(child, 'SIGTERM');
-      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-      killGroup(child, 'SIGKILL'); // workerd children that ignored SIGTERM
-      running.delete(child);
-      if (!reused) await rm(persistDir, { recursive: true, force: true });
-    },
   };
-
-  worker.exited = () => child.exitCode !== null;
   return started(worker, signIn);
 }
 
@@ -225,17 +235,13 @@ async function startNative({ vars, persistDir, port, reused }) {
     ...process.env, ...vars, DATABASE_URL: database, HOST: '127.0.0.1', PORT: String(port),
     PANDA_TEST_SCHEDULED: '1', SWEEP_INTERVAL_SECONDS: '86400', PANDA_THREADS: '2',
   };
-  const child = spawn(SERVER, [], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
-  running.add(child);
-  let output = '';
-  child.stdout.on('data', (chunk) => { output += chunk; });
-  child.stderr.on('data', (chunk) => { output += chunk; });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
   const url = `http://127.0.0.1:${port}`;
+  const proc = serverProcess(SERVER, [], { env, label: 'the native server', url, persistDir, reused });
   const admin = (action, username, password = '') => run('bash', [join(ROOT, 'scripts', 'user.sh'), action, username, '--native'], {
     cwd: ROOT, env: { ...process.env, PANDA_PASSWORD: password, DATABASE_URL: database },
   });
   const worker = {
+    ...proc,
     url,
     token: null,
     request: (path, options) => request(worker, path, options),
@@ -250,28 +256,7 @@ async function startNative({ vars, persistDir, port, reused }) {
     addUser: (username, password) => admin('add', username, password),
     userAdmin: admin,
     login: (username, password) => worker.request('/v1/auth/token', { method: 'POST', json: { username, password }, auth: false }),
-    logs: () => output,
-    exited: () => child.exitCode !== null,
     persistDir,
-    async kill() {
-      killGroup(child, 'SIGKILL');
-      await exited;
-      running.delete(child);
-    },
-    async waitForLog(pattern, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (!pattern.test(output)) {
-        if (Date.now() > deadline) throw new Error(`no log line matching ${pattern} in:\n${output}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    },
-    async stop() {
-      if (process.env.PANDA_E2E_LOGS) process.stderr.write(`--- native server on ${url}:\n${output}\n`);
-      killGroup(child, 'SIGTERM');
-      await exited;
-      running.delete(child);
-      if (!reused) await rm(persistDir, { recursive: true, force: true });
-    },
   };
   return worker;
 }
