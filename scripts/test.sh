@@ -26,12 +26,12 @@ bash scripts/build.sh
 # One file at a time: each starts its own wrangler dev, and these machines have two cores.
 node --test --test-concurrency=1 tests/e2e/
 
-echo "== end-to-end API and auth tests against the native server, on SQLite and on PostgreSQL"
+echo "== end-to-end API, auth and concurrency tests against the native server, on SQLite and on PostgreSQL"
 cargo build --quiet --profile native --bin panda-server
 bash scripts/build.sh static
-PANDA_E2E_SERVER=native node --test --test-concurrency=1 tests/e2e/api.test.mjs tests/e2e/auth.test.mjs
-PANDA_E2E_SERVER=native PANDA_E2E_POSTGRES="$PANDA_PG_URL" \
-  node --test --test-concurrency=1 tests/e2e/api.test.mjs tests/e2e/auth.test.mjs
+native_e2e=(tests/e2e/api.test.mjs tests/e2e/auth.test.mjs tests/e2e/concurrency.test.mjs)
+PANDA_E2E_SERVER=native node --test --test-concurrency=1 "${native_e2e[@]}"
+PANDA_E2E_SERVER=native PANDA_E2E_POSTGRES="$PANDA_PG_URL" node --test --test-concurrency=1 "${native_e2e[@]}"
 
 echo "== schema-driven fuzzing (schemathesis against wrangler dev; npm run fuzz for a longer run)"
 FUZZ_MAX_EXAMPLES=25 node tests/fuzz/run.mjs

@@ -104,7 +104,7 @@ impl Postgres {
     /// Runs `statements` in one transaction (`begin` says which kind); a failure rolls it back.
     async fn transaction(&self, begin: &str, statements: &[Statement]) -> Result<Vec<Rows>, DbError> {
         if let [one] = statements {
-            // One statement is a transaction of its own.
+            // One statement is a transaction of its own, and atomic at any isolation level.
             return Ok(vec![self.run(one).await?]);
         }
         self.client.batch_execute(begin).await.map_err(failure)?;
@@ -131,13 +131,38 @@ impl Database for Postgres {
     }
 
     async fn write(&self, statements: Vec<Statement>) -> Result<Vec<Rows>, DbError> {
-        self.transaction("BEGIN", &statements).await
+        // READ COMMITTED, PostgreSQL's default. Every batch is written for D1, where nothing runs
+        // between its statements, so each statement carries its own conditions (the account
+        // guard, `PATCH_APPLIES`, `ON CONFLICT`) and none relies on what an earlier one read; under
+        // READ COMMITTED a statement re-checks them on the row as it is when it takes its lock, so
+        // no update is lost. SERIALIZABLE would add nothing but failures: thirty bookings at once
+        // all count into one row of appointment_day_counts, and most had to be tried again and
+        // again (tests/e2e/concurrency.test.mjs). A batch rolled back for a deadlock is run again
+        // (it has no effect outside its transaction); after a few, it is reported unavailable.
+        let mut attempt = 1;
+        loop {
+            match self.transaction("BEGIN", &statements).await {
+                Err(DbError::Unavailable(cause))
+                    if cause.starts_with(SERIALIZATION_FAILURE) && attempt < WRITE_ATTEMPTS =>
+                {
+                    attempt += 1;
+                }
+                outcome => return outcome,
+            }
+        }
     }
 
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
     }
 }
+
+/// How often a write batch is tried when concurrent transactions keep overtaking it.
+const WRITE_ATTEMPTS: u32 = 5;
+
+/// The SQLSTATE class of a transaction rolled back for others' sake: not serialisable with them
+/// (40001), or a deadlock (40P01).
+const SERIALIZATION_FAILURE: &str = "40";
 
 /// Connections for the requests of one thread, opened as needed and kept for the next request.
 pub struct Pool {
