@@ -8,6 +8,8 @@
 //! `PANDA_TEST_SCHEDULED=1` (serves `/__scheduled`, as `wrangler dev --test-scheduled`).
 //!
 //! `panda-server sql "<statement>"` runs one statement on that database and prints its rows.
+//! `panda-server migrate` only brings its schema up to date, printing each migration it applied
+//! (what `scripts/d1-to-postgres.sh` runs before loading a D1 export).
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
@@ -44,6 +46,22 @@ fn main() -> std::process::ExitCode {
         })
     })();
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [command] = args.as_slice() {
+        if command == "migrate" {
+            return match server::migrate(&Target::from_env()) {
+                Ok(applied) => {
+                    for name in applied {
+                        println!("{}", serde_json::json!({ "event": "migration-applied", "name": name }));
+                    }
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(message) => {
+                    eprintln!("panda-server migrate: {message}");
+                    std::process::ExitCode::FAILURE
+                }
+            };
+        }
+    }
     if let [command, statement] = args.as_slice() {
         if command == "sql" {
             return match server::sql(&Target::from_env(), statement) {
