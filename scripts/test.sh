@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything CI runs: native tests on SQLite and PostgreSQL, wasm tests, end-to-end tests against
-# `wrangler dev` and the native server, then a short fuzz run.
+# `wrangler dev` and the native server, a D1 export moved to PostgreSQL, then a short fuzz run.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$PANDA_ROOT"
@@ -32,6 +32,10 @@ bash scripts/build.sh static
 native_e2e=(tests/e2e/api.test.mjs tests/e2e/auth.test.mjs tests/e2e/concurrency.test.mjs)
 PANDA_E2E_SERVER=native node --test --test-concurrency=1 "${native_e2e[@]}"
 PANDA_E2E_SERVER=native PANDA_E2E_POSTGRES="$PANDA_PG_URL" node --test --test-concurrency=1 "${native_e2e[@]}"
+
+echo "== moving the data from D1 to PostgreSQL (wrangler d1 export, scripts/d1-to-postgres.sh, both servers compared)"
+node --test tests/tools/
+PANDA_E2E_POSTGRES="$PANDA_PG_URL" node --test tests/e2e/d1-to-postgres.test.mjs
 
 echo "== schema-driven fuzzing (schemathesis against wrangler dev; npm run fuzz for a longer run)"
 FUZZ_MAX_EXAMPLES=25 node tests/fuzz/run.mjs

@@ -9,6 +9,8 @@
 //!
 //! `panda-server sql "<statement>"` runs one statement on that database and prints its rows;
 //! `panda-server sql --file PATH` runs a script of the database's own dialect.
+//! `panda-server migrate` only brings its schema up to date, printing each migration it applied
+//! (what `scripts/d1-to-postgres.sh` runs before loading a D1 export).
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
@@ -51,6 +53,22 @@ fn main() -> std::process::ExitCode {
                 Ok(()) => std::process::ExitCode::SUCCESS,
                 Err(message) => {
                     eprintln!("panda-server sql: {message}");
+                    std::process::ExitCode::FAILURE
+                }
+            };
+        }
+    }
+    if let [command] = args.as_slice() {
+        if command == "migrate" {
+            return match server::migrate(&Target::from_env()) {
+                Ok(applied) => {
+                    for name in applied {
+                        println!("{}", serde_json::json!({ "event": "migration-applied", "name": name }));
+                    }
+                    std::process::ExitCode::SUCCESS
+                }
+                Err(message) => {
+                    eprintln!("panda-server migrate: {message}");
                     std::process::ExitCode::FAILURE
                 }
             };

@@ -288,6 +288,13 @@ fn static_file(dir: &std::path::Path, method: &str, path: &str) -> Option<hyper:
     out.body(Full::new(body)).ok()
 }
 
+/// `panda-server migrate`: applies the migrations the database lacks, and nothing else. Returns
+/// their names.
+pub fn migrate(target: &Target) -> Result<Vec<String>, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    runtime.block_on(tokio::task::LocalSet::new().run_until(target.migrate()))
+}
+
 /// `panda-server sql "<statement>"`: runs one statement on the server's database (migrated
 /// first) as a write, and prints its rows as JSON. For operators without a SQLite shell, and tests.
 pub fn sql(target: &Target, statement: &str) -> Result<String, String> {

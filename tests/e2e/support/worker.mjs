@@ -6,7 +6,7 @@
 // a test fails or the runner is interrupted, so no workerd process outlives the tests.
 import { spawn, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, readFile, writeFile, mkdir, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,14 +126,17 @@ async function request(worker, path, { method = 'GET', json, headers = {}, body,
  * `request` sends unless told otherwise (`auth: false`, or an explicit authorization header).
  * `vars` become `--var NAME:VALUE` (they override `.dev.vars`; `JWT_SECRET: ''` removes it).
  * `persistDir` restarts on the D1 a killed worker left behind (see `kill`); the caller removes it.
- * `server: 'native'` starts the native server instead (the default under PANDA_E2E_SERVER=native).
- * Returns { url, request, d1, addUser, login, logs, waitForLog, kill, stop }.
+ * `native` (or `server: 'native'`; default: PANDA_E2E_SERVER=native) picks the native server over wrangler dev, and
+ * `database` points it at an existing database (a postgres:// URL) instead of a new one.
+ * Returns { url, request, d1, addUser, login, logs, waitForLog, kill, stop, persistDir, password }.
  */
-export async function startWorker({ vars = {}, signIn = true, quiet = false, persistDir: reused, server = NATIVE ? 'native' : 'worker' } = {}) {
+export async function startWorker({
+  vars = {}, signIn = true, quiet = false, persistDir: reused, server = NATIVE ? 'native' : 'worker', native = server === 'native', database,
+} = {}) {
   vars = { JWT_SECRET: randomBytes(48).toString('base64url'), ...vars };
   const persistDir = reused ?? await mkdtemp(join(tmpdir(), 'panda-e2e-'));
   const port = await freePort();
-  if (server === 'native') return started(await startNative({ vars, persistDir, port, reused }), signIn);
+  if (native) return started(await startNative({ vars, persistDir, port, reused, database }), signIn);
   if (!reused) await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir]);
   // Its own devtools port too: two workers starting at once would otherwise both take 9229.
   const inspectorPort = await freePort();
@@ -154,15 +157,37 @@ export async function startWorker({ vars = {}, signIn = true, quiet = false, per
     url,
     token: null,
     request: (path, options) => request(worker, path, options),
-    /** Runs SQL against this worker's local D1 and returns the rows of the last statement. */
-    async d1(sql) {
+    /**
+     * Runs SQL against this worker's local D1 and returns the rows of the last statement, or with
+     * `all` those of every statement (one wrangler start, a second or two, for all of them).
+     */
+    async d1(sql, { all = false } = {}) {
       const stdout = await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--json', '--command', sql]);
       const results = JSON.parse(stdout);
-      return results[results.length - 1].results;
+      return all ? results.map((r) => r.results) : results[results.length - 1].results;
     },
     /** Runs a SQL file against this worker's local D1. */
     async d1File(path) {
       await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persistDir, '--file', path]);
+    },
+    /**
+     * `wrangler d1 export DB --local` of this worker's D1 into `output`. wrangler 4.86's export has
+     * no --persist-to: it reads .wrangler/state beside the config file. So it is given a config of
+     * its own, in a folder whose .wrangler/state is this worker's persist folder.
+     */
+    async d1Export(output) {
+      const config = await mkdtemp(join(tmpdir(), 'panda-e2e-export-'));
+      try {
+        const toml = await readFile(join(ROOT, 'wrangler.toml'), 'utf8');
+        const id = /^\[\[d1_databases\]\][^[]*?^database_id\s*=\s*"([^"]+)"/m.exec(toml)[1];
+        await writeFile(join(config, 'wrangler.toml'),
+          `name = "panda-export"\n[[d1_databases]]\nbinding = "DB"\ndatabase_name = "panda"\ndatabase_id = "${id}"\n`);
+        await mkdir(join(config, '.wrangler'));
+        await symlink(persistDir, join(config, '.wrangler', 'state'));
+        await wrangler(['d1', 'export', 'DB', '--local', '--config', join(config, 'wrangler.toml'), '--output', output]);
+      } finally {
+        await rm(config, { recursive: true, force: true });
+      }
     },
     /** Adds a staff account the way an admin does: `npm run user:add` against this worker's D1. */
     async addUser(username, password) {
@@ -209,6 +234,7 @@ async function started(worker, signIn) {
     const answer = await worker.login('e2e-staff', password);
     if (answer.status !== 200) throw new Error(`could not sign in: ${answer.text}`);
     worker.token = answer.body.access_token;
+    worker.password = password; // for signing in again, e.g. on a copy of this database
   }
   return worker;
 }
@@ -217,10 +243,10 @@ const NATIVE = process.env.PANDA_E2E_SERVER === 'native';
 const SERVER = join(ROOT, 'target', 'native', 'panda-server');
 
 /** The native server, with the same interface as `wrangler dev`'s worker above. */
-async function startNative({ vars, persistDir, port, reused }) {
-  let database = `sqlite:${join(persistDir, 'panda.sqlite3')}`;
+async function startNative({ vars, persistDir, port, reused, database: given }) {
+  let database = given ?? `sqlite:${join(persistDir, 'panda.sqlite3')}`;
   const postgres = process.env.PANDA_E2E_POSTGRES;
-  if (postgres) {
+  if (postgres && !given) {
     const name = reused ? (await import('node:fs')).readFileSync(join(persistDir, 'database'), 'utf8')
       : `e2e_${randomBytes(6).toString('hex')}`;
     if (!reused) {
