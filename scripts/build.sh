@@ -6,8 +6,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$PANDA_ROOT"
 
 # The static files the worker bundle carries (src/shell/entry.mjs serves them): the API reference
-# page at /docs, made of docs/site and Swagger UI from node_modules/swagger-ui-dist (no CDN), and the
-# OpenAPI document at /openapi.json. Assembled afresh each time (a few MB, well under a second) and
+# page at /docs, made of docs/site and Swagger UI from node_modules/swagger-ui-dist (no CDN), the
+# insights page at /insights (insights/), and the OpenAPI document at /openapi.json. Assembled afresh each time (a few MB, well under a second) and
 # swapped in only when something differs, so a running `wrangler dev` sees no change when there is none.
 static_files() {
   local ui=node_modules/swagger-ui-dist
@@ -19,6 +19,8 @@ static_files() {
   mkdir -p "$tmp/docs/swagger-ui"
   cp docs/openapi.json "$tmp/openapi.json"
   cp docs/site/* "$tmp/docs/"
+  mkdir -p "$tmp/insights"
+  cp insights/* "$tmp/insights/"
   cp "$ui"/{swagger-ui.css,swagger-ui-bundle.js,swagger-ui-bundle.js.LICENSE.txt,favicon-16x16.png,favicon-32x32.png,LICENSE,NOTICE} \
     "$tmp/docs/swagger-ui/"
   chmod 755 "$tmp"

@@ -21,15 +21,18 @@ echo "== wasm tests (cargo test --target wasm32-unknown-unknown)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown --lib
 
+echo "== the insights page's arithmetic and texts (node --test tests/insights/)"
+node --test tests/insights/
+
 echo "== end-to-end tests (node --test against wrangler dev)"
 bash scripts/build.sh
 # One file at a time: each starts its own wrangler dev, and these machines have two cores.
 node --test --test-concurrency=1 tests/e2e/
 
-echo "== end-to-end API, auth and concurrency tests against the native server, on SQLite and on PostgreSQL"
+echo "== end-to-end API, auth, concurrency and insights page tests against the native server, on SQLite and on PostgreSQL"
 cargo build --quiet --profile native --bin panda-server
 bash scripts/build.sh static
-native_e2e=(tests/e2e/api.test.mjs tests/e2e/auth.test.mjs tests/e2e/concurrency.test.mjs)
+native_e2e=(tests/e2e/api.test.mjs tests/e2e/auth.test.mjs tests/e2e/concurrency.test.mjs tests/e2e/insights.test.mjs)
 PANDA_E2E_SERVER=native node --test --test-concurrency=1 "${native_e2e[@]}"
 PANDA_E2E_SERVER=native PANDA_E2E_POSTGRES="$PANDA_PG_URL" node --test --test-concurrency=1 "${native_e2e[@]}"
 

@@ -250,31 +250,40 @@ async fn read_body(mut body: Incoming, keep: bool) -> Vec<u8> {
     kept
 }
 
-/// /docs and /openapi.json from build/static, with the headers `src/shell/entry.mjs` gives them.
+/// The pages (/docs, /insights) and /openapi.json from build/static, with the headers
+/// `src/shell/entry.mjs` gives them. Any file under those prefixes that build/static holds, typed
+/// by its extension: build/static is exactly what the worker bundle carries.
 fn static_file(dir: &std::path::Path, method: &str, path: &str) -> Option<hyper::Response<Full<Bytes>>> {
     if method != "GET" && method != "HEAD" {
         return None;
     }
-    if path == "/docs" {
-        return hyper::Response::builder().status(307).header("location", "/docs/").body(Full::default()).ok();
+    if path == "/docs" || path == "/insights" {
+        return hyper::Response::builder().status(307).header("location", format!("{path}/")).body(Full::default()).ok();
     }
-    let (file, content_type, docs) = match path {
-        "/openapi.json" => ("openapi.json", "application/json", false),
-        "/docs/" => ("docs/index.html", "text/html; charset=utf-8", true),
-        "/docs/panda-docs.css" | "/docs/swagger-ui/swagger-ui.css" => (&path[1..], "text/css; charset=utf-8", true),
-        "/docs/panda-docs.js" | "/docs/swagger-ui/swagger-ui-bundle.js" => {
-            (&path[1..], "text/javascript; charset=utf-8", true)
-        }
-        "/docs/swagger-ui/swagger-ui-bundle.js.LICENSE.txt"
-        | "/docs/swagger-ui/LICENSE"
-        | "/docs/swagger-ui/NOTICE" => (&path[1..], "text/plain; charset=utf-8", true),
-        "/docs/swagger-ui/favicon-16x16.png" | "/docs/swagger-ui/favicon-32x32.png" => (&path[1..], "image/png", true),
+    let file = match path {
+        "/openapi.json" => "openapi.json".to_owned(),
+        "/docs/" | "/insights/" => format!("{}index.html", &path[1..]),
+        _ if path.starts_with("/docs/") || path.starts_with("/insights/") => path[1..].to_owned(),
         _ => return None,
     };
-    let bytes = std::fs::read(dir.join(file)).ok()?;
+    // Only plain names below build/static: no way up or out.
+    if file.split('/').any(|part| part.is_empty() || part.starts_with('.')) {
+        return None;
+    }
+    let extension = if file.ends_with("/LICENSE") || file.ends_with("/NOTICE") { "txt" } else { file.rsplit_once('.')?.1 };
+    let content_type = match extension {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "png" => "image/png",
+        "txt" => "text/plain; charset=utf-8",
+        _ => return None,
+    };
+    let bytes = std::fs::read(dir.join(&file)).ok()?;
     let mut out =
         hyper::Response::builder().header("content-type", content_type).header("x-content-type-options", "nosniff");
-    if docs {
+    if file != "openapi.json" {
         out = out
             .header(
                 "content-security-policy",
@@ -338,5 +347,50 @@ fn log(is_error: bool, line: &str) {
         eprintln!("{line}");
     } else {
         println!("{line}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::static_file;
+    use std::path::PathBuf;
+
+    /// A build/static of three files in a folder of its own.
+    fn static_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("panda-static-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("insights")).unwrap();
+        std::fs::write(dir.join("insights/index.html"), "<!doctype html>").unwrap();
+        std::fs::write(dir.join("insights/main.js"), "export {};").unwrap();
+        std::fs::write(dir.join("openapi.json"), "{}").unwrap();
+        dir
+    }
+
+    fn header(response: &hyper::Response<http_body_util::Full<bytes::Bytes>>, name: &str) -> Option<String> {
+        response.headers().get(name).map(|value| value.to_str().unwrap().to_owned())
+    }
+
+    #[test]
+    fn page_files_are_typed_by_extension_and_carry_the_page_policy() {
+        let dir = static_dir("typed");
+        let page = static_file(&dir, "GET", "/insights/").unwrap();
+        assert_eq!(header(&page, "content-type").unwrap(), "text/html; charset=utf-8");
+        assert!(header(&page, "content-security-policy").unwrap().contains("script-src 'self';"));
+        let script = static_file(&dir, "HEAD", "/insights/main.js").unwrap();
+        assert_eq!(header(&script, "content-type").unwrap(), "text/javascript; charset=utf-8");
+        let document = static_file(&dir, "GET", "/openapi.json").unwrap();
+        assert_eq!(header(&document, "content-type").unwrap(), "application/json");
+        assert_eq!(header(&document, "content-security-policy"), None);
+        let redirect = static_file(&dir, "GET", "/insights").unwrap();
+        assert_eq!((redirect.status().as_u16(), header(&redirect, "location").unwrap()), (307, "/insights/".into()));
+    }
+
+    #[test]
+    fn nothing_outside_the_page_folders_or_hidden_is_served() {
+        let dir = static_dir("outside");
+        std::fs::write(dir.join("insights/.secret.js"), "").unwrap();
+        for path in ["/insights/../openapi.json", "/insights/.secret.js", "/insights//main.js", "/insights/missing.js", "/main.js"] {
+            assert!(static_file(&dir, "GET", path).is_none(), "{path} was served");
+        }
+        assert!(static_file(&dir, "POST", "/insights/main.js").is_none(), "only GET and HEAD");
     }
 }
