@@ -233,21 +233,17 @@ function renderFigures(view, ask, byPeriod, totals) {
     figures.append(node('p', { class: 'note', text: t('chart-top', { shown: charted.length, total: ranked.length }) }));
   }
   const periodWord = t(`period-${view.period}`);
+  const chart = (measure, options) => chartSection(view, {
+    id: `chart-${measure}`,
+    title: t(`chart-${measure}`, { period: periodWord }),
+    periods,
+    groups: charted,
+    series: periods && chartSeries(byPeriod, charted, periods, measure),
+    ...options,
+  });
   figures.append(
-    chartSection(view, {
-      id: 'chart-minutes',
-      title: t('chart-minutes', { period: periodWord }),
-      periods,
-      groups: charted,
-      series: periods && chartSeries(byPeriod, charted, periods, 'minutes'),
-      format: (v) => integer().format(v),
-    }),
-    chartSection(view, {
-      id: 'chart-rate',
-      title: t('chart-rate', { period: periodWord }),
-      periods,
-      groups: charted,
-      series: periods && chartSeries(byPeriod, charted, periods, 'rate'),
+    chart('minutes', { format: (v) => integer().format(v) }),
+    chart('rate', {
       format: (v) => (v === null ? '–' : percent().format(v)),
       formatAxis: (v) => new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 0 }).format(v),
       maxY: 1,

@@ -1,17 +1,14 @@
 // The interactive API reference at /docs, in a real browser: headless Chromium (Debian's `chromium`
 // package, installed by scripts/setup.sh) driven by playwright-core. The page lists every route of
 // /openapi.json, a person signs in through it, authorizes, and makes a real call that the worker
-// answers. Nothing is loaded from anywhere but the worker. A screenshot is kept for a person to look at.
+// answers. Nothing is loaded from anywhere but the worker. Screenshots are kept in build/test-artifacts for a person to look at.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { startWorker } from './support/worker.mjs';
+import { ARTIFACTS, launchBrowser, isolatedPage } from './support/browser.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const READER = { username: 'docs-reader', password: 'a long docs test password 42' };
 
@@ -23,38 +20,12 @@ const offsite = []; // requests the page tried to send anywhere but the worker
 const pageErrors = []; // uncaught exceptions, console errors (CSP violations among them)
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is missing at ${CHROMIUM}, and the /docs browser test needs it. Install it with ` +
-      "'bash scripts/setup.sh' (it runs 'apt-get update' and 'apt-get install -y chromium', as root or " +
-      'through sudo), then run the tests again.',
-    );
-  }
-  shots = await mkdtemp(join(tmpdir(), 'panda-docs-'));
+  shots = ARTIFACTS;
+  await mkdir(shots, { recursive: true });
   worker = await startWorker();
   await worker.addUser(READER.username, READER.password);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true, // playwright adds --headless and a fresh --user-data-dir of its own
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
-    timeout: 30_000,
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  // Offline by construction: anything not addressed to the worker is refused and remembered.
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${worker.url}/`) || url.startsWith('data:')) return route.continue();
-    offsite.push(url);
-    return route.abort();
-  });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageErrors.push(`uncaught: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
-  });
+  browser = await launchBrowser();
+  page = await isolatedPage(browser, worker.url, { offsite, pageErrors });
 });
 
 after(async () => {

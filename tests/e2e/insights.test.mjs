@@ -6,15 +6,13 @@
 // other origin. Screenshots are kept in build/test-artifacts (or $PANDA_TEST_ARTIFACTS).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { startWorker, ROOT } from './support/worker.mjs';
+import { ARTIFACTS, launchBrowser, isolatedPage } from './support/browser.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
 const MANAGER = { username: 'insights-manager', password: 'a long insights test password 7' };
-const ARTIFACTS = process.env.PANDA_TEST_ARTIFACTS || join(ROOT, 'build', 'test-artifacts');
 const fixture = (name) => JSON.parse(readFileSync(join(ROOT, 'tests', 'fixtures', `example_${name}.json`), 'utf8'));
 // Every example appointment, 2018 to November 2026; the page's "to" is inclusive, the API's exclusive.
 const RANGE = { from: '2018-01-01', to: '2026-11-30', apiTo: '2026-12-01' };
@@ -26,9 +24,6 @@ const offsite = []; // requests any page tried to send anywhere but the worker
 const pageErrors = []; // uncaught exceptions, console errors (CSP violations among them)
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}; 'bash scripts/setup.sh' installs it (apt-get install -y chromium).`);
-  }
   await mkdir(ARTIFACTS, { recursive: true });
   worker = await startWorker();
   await worker.addUser(MANAGER.username, MANAGER.password);
@@ -40,14 +35,7 @@ before(async () => {
     const created = await worker.request('/v1/appointments', { method: 'POST', json: appointment });
     assert.equal(created.status, 201, created.text);
   }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
-    timeout: 30_000,
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -55,25 +43,11 @@ after(async () => {
   await worker?.stop();
 });
 
-/** A fresh browser tab (its own storage) at `viewport`, speaking `locale`, that may only reach the worker. */
-async function newPage({ locale = 'en-GB', viewport = { width: 1280, height: 900 } } = {}) {
-  const context = await browser.newContext({ locale, viewport, acceptDownloads: true });
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url.startsWith(`${worker.url}/`)) return route.continue();
-    offsite.push(url);
-    return route.abort();
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (error) => pageErrors.push(`uncaught: ${error.message}`));
-  page.on('console', (message) => {
-    // The browser logs each 4xx answer; the tests ask for those on purpose (a wrong password, a bad range).
-    if (message.type() === 'error' && !/^Failed to load resource: .* status of (401|422)/.test(message.text())) {
-      pageErrors.push(`console: ${message.text()}`);
-    }
-  });
-  return page;
+/** A fresh browser tab at `viewport`, speaking `locale`, that may only reach the worker. */
+function newPage(options = {}) {
+  // The browser logs each 4xx answer; the tests ask for those on purpose (a wrong password, a bad range).
+  const expected = /^Failed to load resource: .* status of (401|422)/;
+  return isolatedPage(browser, worker.url, { offsite, pageErrors, expected, ...options });
 }
 
 async function signInOnPage(page, { username, password } = MANAGER) {
