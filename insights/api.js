@@ -51,6 +51,7 @@ async function call(path, { method = 'GET', token, language, body } = {}) {
 /** POST /v1/auth/token: the access token and when it stops working (ms since the epoch). */
 export async function signIn(username, password, language) {
   const answer = await call('/v1/auth/token', { method: 'POST', language, body: { username, password } });
+  if (typeof answer.access_token !== 'string' || !Number.isFinite(answer.expires_in)) throw new UnexpectedAnswer(200);
   return { token: answer.access_token, expiresAt: Date.now() + answer.expires_in * 1000 };
 }
 
@@ -66,5 +67,6 @@ export async function missedStatistics({ token, language, groupBy, period, from,
   query.set('to', to);
   if (department) query.set('department', department);
   const answer = await call(`/v1/stats/missed?${query}`, { token, language });
+  if (!Array.isArray(answer.items)) throw new UnexpectedAnswer(200);
   return answer.items;
 }

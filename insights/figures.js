@@ -54,10 +54,29 @@ export function overall(rows) {
   return { ...sum, missed_rate: missedRate(sum.attended, sum.missed) };
 }
 
-/** The groups' rows, most minutes lost first; then most missed, then by name (code point order, as the API). */
+/**
+ * The rate a row can honestly show: the API's, or null where nothing was attended or missed (the
+ * API says 0 there, which would read as "nobody missed" when there was nobody to miss).
+ */
+export function shownRate(row) {
+  return row.attended + row.missed > 0 ? row.missed_rate : null;
+}
+
+// Code point order, as the API sorts (SQLite's BINARY collation compares UTF-8 bytes); JavaScript's
+// own < compares UTF-16 units, which differs for characters beyond the Basic Multilingual Plane.
+function byCodePoint(a, b) {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i += 1) {
+    const difference = x[i].codePointAt(0) - y[i].codePointAt(0);
+    if (difference) return difference;
+  }
+  return x.length - y.length;
+}
+
+/** The groups' rows, most minutes lost first; then most missed, then by name. */
 export function ranking(rows) {
-  const byName = (a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0);
-  return [...rows].sort((a, b) => b.missed_minutes - a.missed_minutes || b.missed - a.missed || byName(a, b));
+  return [...rows].sort((a, b) => b.missed_minutes - a.missed_minutes || b.missed - a.missed || byCodePoint(a.group, b.group));
 }
 
 /**
@@ -71,7 +90,7 @@ export function chartSeries(rows, groups, periods, measure) {
     values: periods.map((period) => {
       const row = cells.get(`${group}\u0000${period}`);
       if (measure === 'minutes') return row ? row.missed_minutes : 0;
-      return row && row.attended + row.missed > 0 ? row.missed_rate : null;
+      return row ? shownRate(row) : null;
     }),
   }));
 }
@@ -80,12 +99,13 @@ export function chartSeries(rows, groups, periods, measure) {
 const FORMULA = /^[=+\-@\t\r]/;
 
 function csvCell(value) {
+  if (value === null) return ''; // no figure, as the page shows "–"
   if (typeof value === 'number') return String(value);
   const text = FORMULA.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** RFC 4180 CSV: a header row, CRLF line ends; numbers as plain digits, text quoted when needed. */
+/** RFC 4180 CSV: a header row, CRLF line ends; numbers as plain digits, null as an empty cell, text quoted when needed. */
 export function toCsv(header, records) {
   return [header, ...records].map((record) => record.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

@@ -3,7 +3,7 @@
 // (?from=&to=&period=&department=), so it can be bookmarked and Back works. Every figure comes from
 // GET /v1/stats/missed; this file only asks and draws. Text is set with textContent, never as HTML.
 import { ApiProblem, Unreachable, UnexpectedAnswer, missedStatistics, signIn } from './api.js';
-import { addDays, chartSeries, overall, periodsBetween, ranking, toCsv } from './figures.js';
+import { addDays, chartSeries, overall, periodsBetween, ranking, shownRate, toCsv } from './figures.js';
 import { MAX_SERIES, lineChart, swatch } from './chart.js';
 import { LANGUAGES, chooseLanguage, text } from './messages.js';
 
@@ -52,12 +52,16 @@ function session() {
 
 function endSession(message) {
   sessionStorage.removeItem(TOKEN_KEY);
+  generation += 1; // an answer still on its way must not draw over the sign-in
+  $('#figures').replaceChildren();
+  $('#showing').textContent = '';
   showSignIn(message);
 }
 
 // ---- The view in the address ----
 
-const isDate = (value) => DATE.test(value || '') && !Number.isNaN(Date.parse(value));
+// Date.parse accepts 2026-02-30 (as 2 March): a date is one that reads back as itself.
+const isDate = (value) => DATE.test(value || '') && !Number.isNaN(Date.parse(value)) && addDays(value, 0) === value;
 
 function today() {
   return new Date().toISOString().slice(0, 10);
@@ -81,9 +85,10 @@ function addressOf(view) {
   return `${window.location.pathname}?${query}`;
 }
 
-function go(view) {
+/** Shows `view` as a new entry in the history; `focus` moves the keyboard to the new heading. */
+function go(view, options) {
   history.pushState(null, '', addressOf(view));
-  show(view);
+  show(view, options);
 }
 
 // ---- Messages to the person ----
@@ -137,6 +142,9 @@ async function onSignIn(event) {
   } catch (error) {
     setStatus('');
     showProblem(error);
+    button.disabled = false; // before the focus moves: a disabled control cannot keep it
+    // The disabled button lost the focus; put it back where the person will type again.
+    form.password.focus();
   } finally {
     button.disabled = false;
   }
@@ -163,8 +171,14 @@ async function show(view, { focus = false } = {}) {
   renderCrumbs(view);
   $('#view-heading').textContent = view.department ? t('clinicians-in', { department: view.department }) : t('all-departments');
   if (focus) $('#view-heading').focus();
+  $('#showing').textContent = '';
 
   const mine = ++generation;
+  if (view.to < view.from) {
+    $('#figures').replaceChildren();
+    setStatus('');
+    return showProblem(new Error(t('range-reversed', { from: formatDate(view.from) })));
+  }
   setStatus(t('loading'));
   $('#figures').setAttribute('aria-busy', 'true');
   const ask = {
@@ -211,7 +225,7 @@ function renderCrumbs(view) {
   const all = node('a', { href: addressOf({ ...view, department: null }), text: t('back-to-departments') });
   all.addEventListener('click', (event) => {
     event.preventDefault();
-    go({ ...view, department: null });
+    go({ ...view, department: null }, { focus: true });
   });
   crumbs.append(node('p', {}, '← ', all));
 }
@@ -244,7 +258,7 @@ function renderFigures(view, ask, byPeriod, totals) {
   figures.append(
     chart('minutes', { format: (v) => integer().format(v) }),
     chart('rate', {
-      format: (v) => (v === null ? '–' : percent().format(v)),
+      format: rateText,
       formatAxis: (v) => new Intl.NumberFormat(language, { style: 'percent', maximumFractionDigits: 0 }).format(v),
       maxY: 1,
       footnote: t('no-rate'),
@@ -257,11 +271,12 @@ function renderFigures(view, ask, byPeriod, totals) {
 function summary(sum) {
   const list = node('dl', { class: 'summary' });
   const item = (key, value, shown) =>
-    list.append(node('div', { 'data-measure': key }, node('dt', { text: t(key) }), node('dd', { 'data-value': value, text: shown })));
+    list.append(node('div', { 'data-measure': key }, node('dt', { text: t(key) }), node('dd', { 'data-value': value ?? '', text: shown })));
   item('appointments', sum.appointments, integer().format(sum.appointments));
   item('missed', sum.missed, integer().format(sum.missed));
   item('minutes-lost', sum.missed_minutes, integer().format(sum.missed_minutes));
-  item('missed-rate', sum.missed_rate, percent().format(sum.missed_rate));
+  const rate = shownRate(sum);
+  item('missed-rate', rate, rateText(rate));
   return node('section', { class: 'block', 'aria-labelledby': 'summary-heading' },
     node('h3', { id: 'summary-heading', text: t('summary') }), list,
     node('p', { class: 'note', text: t('missed-rate-note') }));
@@ -303,14 +318,20 @@ function chartSection(view, { id, title, periods, groups, series, format, format
       ...series.map((line) => numberCell(line.values[p], format(line.values[p])))))));
   const details = node('details', {}, node('summary', { text: t('chart-as-table') }), tableBox(table, title));
   if (footnote) details.append(node('p', { class: 'note', text: footnote }));
-  section.append(node('figure', {}, legend, node('div', { class: 'chart-scroll' }, chart)), details);
+  // Focusable, as a table box is: on a phone the chart is wider than the screen and scrolls.
+  const box = node('div', { class: 'chart-scroll', tabindex: 0, role: 'region', 'aria-label': title }, chart);
+  section.append(node('figure', {}, legend, box), details);
   return section;
 }
 
 const COLUMNS = ['appointments', 'attended', 'missed', 'cancelled', 'missed_minutes', 'missed_rate'];
 const COLUMN_TEXT = { missed_minutes: 'minutes-lost', missed_rate: 'missed-rate' };
 const columnHeading = (column) => t(COLUMN_TEXT[column] || column);
-const shownValue = (column, value) => (column === 'missed_rate' ? percent().format(value) : integer().format(value));
+/** A rate, or "–" where there is none (nothing attended or missed). */
+const rateText = (rate) => (rate === null ? '–' : percent().format(rate));
+/** A row's figure for a column: its rate only where it has one (figures.js shownRate). */
+const figure = (row, column) => (column === 'missed_rate' ? shownRate(row) : row[column]);
+const shownValue = (column, value) => (column === 'missed_rate' ? rateText(value) : integer().format(value));
 
 function rankingSection(view, ranked, groupHeading) {
   const header = [t('rank'), groupHeading, ...COLUMNS.map(columnHeading)];
@@ -320,8 +341,8 @@ function rankingSection(view, ranked, groupHeading) {
     node('tbody', {}, ...ranked.map((row, i) => node('tr', {},
       numberCell(i + 1, integer().format(i + 1)),
       node('th', { scope: 'row', 'data-group': row.group }, groupCell(view, row.group)),
-      ...COLUMNS.map((column) => numberCell(row[column], shownValue(column, row[column])))))));
-  const csv = () => toCsv(header, ranked.map((row, i) => [i + 1, row.group, ...COLUMNS.map((column) => row[column])]));
+      ...COLUMNS.map((column) => numberCell(figure(row, column), shownValue(column, figure(row, column))))))));
+  const csv = () => toCsv(header, ranked.map((row, i) => [i + 1, row.group, ...COLUMNS.map((column) => figure(row, column))]));
   return node('section', { class: 'block', 'aria-labelledby': 'ranking-heading' },
     node('h3', { id: 'ranking-heading', text: t('ranking') }),
     node('p', { class: 'note', text: t('ranking-lede') }),
@@ -335,7 +356,7 @@ function groupCell(view, group) {
   const link = node('a', { href: addressOf({ ...view, department: group }), 'aria-label': t('open-department', { department: group }), text: group });
   link.addEventListener('click', (event) => {
     event.preventDefault();
-    go({ ...view, department: group });
+    go({ ...view, department: group }, { focus: true });
   });
   return link;
 }
@@ -348,8 +369,8 @@ function periodsSection(view, rows, groupHeading) {
     node('tbody', {}, ...rows.map((row) => node('tr', {},
       node('th', { scope: 'row', 'data-group': row.group, text: row.group }),
       node('td', { 'data-value': row.period_start }, node('time', { datetime: row.period_start, text: formatDate(row.period_start, view.period) })),
-      ...COLUMNS.map((column) => numberCell(row[column], shownValue(column, row[column])))))));
-  const csv = () => toCsv(header, rows.map((row) => [row.group, row.period_start, ...COLUMNS.map((column) => row[column])]));
+      ...COLUMNS.map((column) => numberCell(figure(row, column), shownValue(column, figure(row, column))))))));
+  const csv = () => toCsv(header, rows.map((row) => [row.group, row.period_start, ...COLUMNS.map((column) => figure(row, column))]));
   return node('section', { class: 'block', 'aria-labelledby': 'periods-heading' },
     node('h3', { id: 'periods-heading', text: t('every-period') }),
     node('p', { class: 'note', text: t('every-period-lede', { group: groupWord(view) }) }),
@@ -382,6 +403,7 @@ function translatePage() {
   document.documentElement.lang = language;
   document.title = t('page-title');
   for (const el of document.querySelectorAll('[data-text]')) el.textContent = t(el.dataset.text);
+  for (const el of document.querySelectorAll('[data-label]')) el.setAttribute('aria-label', t(el.dataset.label));
 }
 
 function setUpLanguages() {

@@ -87,13 +87,23 @@ const shownInteger = (n) => new Intl.NumberFormat('en-GB').format(n);
 const shownPercent = (r) => new Intl.NumberFormat('en-GB', { style: 'percent', minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(r);
 const shown = (column, value) => (column === 'missed_rate' ? shownPercent(value) : shownInteger(value));
 
-/** The figure cells of a DOM row equal an API row: the value behind each and the text shown. */
+/**
+ * The figure cells of a DOM row equal an API row: the value behind each and the text shown. Where
+ * nothing was attended or missed the API's rate is 0 but there is no rate to show: an empty value, "–".
+ */
 function assertFigures(cells, apiRow, where) {
   COLUMNS.forEach((column, i) => {
+    if (column === 'missed_rate' && apiRow.attended + apiRow.missed === 0) {
+      assert.equal(apiRow.missed_rate, 0, `${where}: the API's rate with nothing seen`);
+      assert.deepEqual([cells[i].value, cells[i].text], ['', '–'], `${where}: no rate shown`);
+      noRateShown += 1;
+      return;
+    }
     assert.equal(Number(cells[i].value), apiRow[column], `${where}: ${column}`);
     assert.equal(cells[i].text, shown(column, apiRow[column]), `${where}: ${column} as shown`);
   });
 }
+let noRateShown = 0; // rows checked to show "–", so that the test knows it met some
 
 function byMostTimeLost(rows) {
   return [...rows].sort((a, b) => b.missed_minutes - a.missed_minutes || b.missed - a.missed
@@ -126,12 +136,12 @@ async function assertPageEqualsApi(page, query, groupCount) {
   // The summary is the sums of the groups; the rate is that of the sums.
   const sum = (field) => totals.reduce((s, row) => s + row[field], 0);
   const summary = Object.fromEntries(await page.$$eval('.summary [data-measure]', (items) =>
-    items.map((item) => [item.dataset.measure, Number(item.querySelector('dd').dataset.value)])));
-  assert.equal(summary.appointments, sum('appointments'));
-  assert.equal(summary.missed, sum('missed'));
-  assert.equal(summary['minutes-lost'], sum('missed_minutes'));
+    items.map((item) => [item.dataset.measure, item.querySelector('dd').dataset.value])));
+  assert.equal(Number(summary.appointments), sum('appointments'));
+  assert.equal(Number(summary.missed), sum('missed'));
+  assert.equal(Number(summary['minutes-lost']), sum('missed_minutes'));
   const seen = sum('attended') + sum('missed');
-  assert.equal(summary['missed-rate'], seen ? Math.round((sum('missed') / seen) * 10_000) / 10_000 : 0);
+  assert.equal(summary['missed-rate'], seen ? String(Math.round((sum('missed') / seen) * 10_000) / 10_000) : '', 'no rate where nothing was seen');
 
   // The minutes chart's table: each charted group's minutes per period, 0 where the API has no row.
   const groups = await page.$$eval('table[data-table="chart-minutes"] thead th', (ths) => ths.slice(1).map((th) => th.textContent));
@@ -207,6 +217,7 @@ test('/insights is served from the worker with a strict CSP and asks for a sign-
   await signInOnPage(page, { username: MANAGER.username, password: 'not the password at all' });
   await page.locator('#problem').waitFor();
   assert.match(await page.locator('#problem').innerText(), /Sign-in failed|username or password/i);
+  assert.equal(await page.evaluate(() => document.activeElement?.name), 'password', 'the keyboard stays in the form');
 });
 
 test('signed in, every figure on the page equals the API for the same range, by month', async (t) => {
@@ -231,6 +242,7 @@ test('by week and by day over a shorter range the figures still equal the API', 
     const totals = await api({ group_by: 'department', from: '2025-01-01', to: '2026-01-01' });
     await assertPageEqualsApi(page, { group_by: 'department', from: '2025-01-01', to: '2026-01-01' }, totals.length);
   }
+  assert.ok(noRateShown > 0, 'some department-day had only cancelled or booked appointments, shown without a rate');
   await choose(page, { ...RANGE, period: 'month' });
   page.period = 'month';
 });
@@ -249,6 +261,7 @@ test('a department opens into its clinicians, from the keyboard, and Back return
   await page.keyboard.press('Enter');
   await page.locator('#view-heading', { hasText: top.group }).waitFor();
   await waitForFigures(page);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'view-heading', 'the keyboard moves to the new heading');
   assert.match(page.url(), new RegExp(`department=${encodeURIComponent(top.group)}`));
   const clinicians = await api({ group_by: 'clinician', department: top.group, from: RANGE.from, to: RANGE.apiTo });
   assert.ok(clinicians.length > 1, `${top.group} has several clinicians`);
@@ -302,15 +315,30 @@ test('the page speaks the browser\u2019s language, and so do the API\u2019s mess
   await signInOnPage(german);
   await waitForFigures(german);
   assert.equal(await german.locator('table[data-table="ranking"] caption').innerText(), 'Wo am meisten Zeit verloren geht');
-  // A range that ends before it starts: the API refuses it, in German.
+  // A range that ends before it starts: the page says so, in German, without asking the API.
   await german.locator('#view-form [name=from]').fill('2025-06-01');
   await german.locator('#view-form [name=to]').fill('2025-01-01');
   await german.locator('#view-form button[type=submit]').click();
-  await german.locator('#problem', { hasText: 'muss nach from liegen' }).waitFor();
+  await german.locator('#problem', { hasText: '„Bis“ liegt vor „Von“' }).waitFor();
+  assert.equal(await german.locator('#figures').evaluate((el) => el.children.length), 0, 'no figures of the last range are left');
+  assert.equal(await german.locator('#showing').innerText(), '');
   // The language can also be chosen on the page.
   await german.locator('#language').selectOption('fr');
   await german.locator('#view-heading', { hasText: 'Tous les services' }).waitFor();
   await german.context().close();
+});
+
+test('an impossible date in the address is not used, and signing out leaves no figures behind', async () => {
+  await page.goto(`${worker.url}/insights/?from=2025-01-01&to=2025-02-30&period=month`);
+  await waitForFigures(page);
+  const to = await page.locator('#view-form [name=to]').inputValue();
+  assert.match(to, /^\d{4}-\d{2}-\d{2}$/);
+  assert.notEqual(to, '2025-02-30');
+  assert.doesNotMatch(await page.locator('#showing').innerText(), /2 Mar 2025/, 'not read as 2 March');
+  await page.locator('#sign-out').click();
+  await page.locator('#sign-in-form').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('#status').innerText(), 'You have signed out.');
+  assert.equal(await page.locator('#figures').evaluate((el) => el.children.length), 0);
 });
 
 test('an ended session goes back to the sign-in, with the API\u2019s reason', async () => {

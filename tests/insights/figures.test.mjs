@@ -2,7 +2,7 @@
 // browser: periods as the API counts them, the chart series, totals, ranking and CSV.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addDays, chartSeries, missedRate, overall, periodStart, periodsBetween, ranking, toCsv } from '../../insights/figures.js';
+import { addDays, chartSeries, missedRate, overall, periodStart, periodsBetween, ranking, shownRate, toCsv } from '../../insights/figures.js';
 import { KEYS, LANGUAGES, TRANSLATED, chooseLanguage, text } from '../../insights/messages.js';
 
 const row = (group, period_start, counts) => ({
@@ -54,6 +54,19 @@ test('the ranking puts the most minutes lost first, then the most missed, then n
   assert.deepEqual(ranked.map((r) => r.group), ['c', 'a', 'Z', 'b']);
 });
 
+test('names beyond the Basic Multilingual Plane rank in code point order, not UTF-16 order', () => {
+  // U+FF5E (one UTF-16 unit, 0xFF5E) comes before U+1F600 (units 0xD83D 0xDE00) by code point;
+  // comparing UTF-16 units would put the emoji first.
+  const ranked = ranking([row('\u{1F600}', 'x', {}), row('\uFF5E', 'x', {})]);
+  assert.deepEqual(ranked.map((r) => r.group), ['\uFF5E', '\u{1F600}']);
+});
+
+test('a rate is shown only where something was attended or missed', () => {
+  assert.equal(shownRate(row('a', 'x', { attended: 0, missed: 0, cancelled: 3, missed_rate: 0 })), null);
+  assert.equal(shownRate(row('a', 'x', { attended: 3, missed: 0, missed_rate: 0 })), 0);
+  assert.equal(shownRate(row('a', 'x', { attended: 1, missed: 1, missed_rate: 0.5 })), 0.5);
+});
+
 test('chart series fill minutes with 0 where a period has no row and leave the rate empty where nothing went ahead', () => {
   const rows = [
     row('a', '2025-01-01', { attended: 1, missed: 1, missed_minutes: 15, missed_rate: 0.5 }),
@@ -74,6 +87,10 @@ test('chart series fill minutes with 0 where a period has no row and leave the r
 test('CSV quotes what needs quoting, doubles quotes, ends lines with CRLF and defuses formulas', () => {
   const csv = toCsv(['Group', 'Minutes'], [['Smith, Jo', 15], ['say "hi"', 0], ['=HYPERLINK("x")', 1], ['Siân Ó Dálaigh', 2], ['-1', 3]]);
   assert.equal(csv, 'Group,Minutes\r\n"Smith, Jo",15\r\n"say ""hi""",0\r\n"\'=HYPERLINK(""x"")",1\r\nSiân Ó Dálaigh,2\r\n\'-1,3\r\n');
+});
+
+test('CSV leaves a cell empty where the page shows no figure', () => {
+  assert.equal(toCsv(['Group', 'Rate'], [['a', null], ['b', 0]]), 'Group,Rate\r\na,\r\nb,0\r\n');
 });
 
 test('every language has every text, and each text fills in the same names as the English', () => {
