@@ -142,8 +142,7 @@ async function onSignIn(event) {
   } catch (error) {
     setStatus('');
     showProblem(error);
-    button.disabled = false; // before the focus moves: a disabled control cannot keep it
-    // The disabled button lost the focus; put it back where the person will type again.
+    // Disabling the button took the focus away; put it back where the person will type again.
     form.password.focus();
   } finally {
     button.disabled = false;
@@ -174,11 +173,6 @@ async function show(view, { focus = false } = {}) {
   $('#showing').textContent = '';
 
   const mine = ++generation;
-  if (view.to < view.from) {
-    $('#figures').replaceChildren();
-    setStatus('');
-    return showProblem(new Error(t('range-reversed', { from: formatDate(view.from) })));
-  }
   setStatus(t('loading'));
   $('#figures').setAttribute('aria-busy', 'true');
   const ask = {
@@ -191,6 +185,8 @@ async function show(view, { focus = false } = {}) {
     department: view.department || undefined,
   };
   try {
+    // Refused here, in the page's words, rather than with the API's (whose "to" is exclusive).
+    if (view.to < view.from) throw new Error(t('range-reversed', { from: formatDate(view.from) }));
     const [byPeriod, totals] = await Promise.all([
       missedStatistics({ ...ask, period: view.period }),
       missedStatistics(ask),
@@ -332,6 +328,7 @@ const rateText = (rate) => (rate === null ? '–' : percent().format(rate));
 /** A row's figure for a column: its rate only where it has one (figures.js shownRate). */
 const figure = (row, column) => (column === 'missed_rate' ? shownRate(row) : row[column]);
 const shownValue = (column, value) => (column === 'missed_rate' ? rateText(value) : integer().format(value));
+const figureCell = (row, column) => numberCell(figure(row, column), shownValue(column, figure(row, column)));
 
 function rankingSection(view, ranked, groupHeading) {
   const header = [t('rank'), groupHeading, ...COLUMNS.map(columnHeading)];
@@ -341,7 +338,7 @@ function rankingSection(view, ranked, groupHeading) {
     node('tbody', {}, ...ranked.map((row, i) => node('tr', {},
       numberCell(i + 1, integer().format(i + 1)),
       node('th', { scope: 'row', 'data-group': row.group }, groupCell(view, row.group)),
-      ...COLUMNS.map((column) => numberCell(figure(row, column), shownValue(column, figure(row, column))))))));
+      ...COLUMNS.map((column) => figureCell(row, column))))));
   const csv = () => toCsv(header, ranked.map((row, i) => [i + 1, row.group, ...COLUMNS.map((column) => figure(row, column))]));
   return node('section', { class: 'block', 'aria-labelledby': 'ranking-heading' },
     node('h3', { id: 'ranking-heading', text: t('ranking') }),
@@ -369,7 +366,7 @@ function periodsSection(view, rows, groupHeading) {
     node('tbody', {}, ...rows.map((row) => node('tr', {},
       node('th', { scope: 'row', 'data-group': row.group, text: row.group }),
       node('td', { 'data-value': row.period_start }, node('time', { datetime: row.period_start, text: formatDate(row.period_start, view.period) })),
-      ...COLUMNS.map((column) => numberCell(figure(row, column), shownValue(column, figure(row, column))))))));
+      ...COLUMNS.map((column) => figureCell(row, column))))));
   const csv = () => toCsv(header, rows.map((row) => [row.group, row.period_start, ...COLUMNS.map((column) => figure(row, column))]));
   return node('section', { class: 'block', 'aria-labelledby': 'periods-heading' },
     node('h3', { id: 'periods-heading', text: t('every-period') }),

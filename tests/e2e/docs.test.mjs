@@ -4,7 +4,6 @@
 // answers. Nothing is loaded from anywhere but the worker. Screenshots are kept in build/test-artifacts for a person to look at.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startWorker } from './support/worker.mjs';
 import { ARTIFACTS, launchBrowser, isolatedPage } from './support/browser.mjs';
@@ -15,13 +14,10 @@ const READER = { username: 'docs-reader', password: 'a long docs test password 4
 let worker;
 let browser;
 let page;
-let shots;
 const offsite = []; // requests the page tried to send anywhere but the worker
 const pageErrors = []; // uncaught exceptions, console errors (CSP violations among them)
 
 before(async () => {
-  shots = ARTIFACTS;
-  await mkdir(shots, { recursive: true });
   worker = await startWorker();
   await worker.addUser(READER.username, READER.password);
   browser = await launchBrowser();
@@ -76,7 +72,7 @@ test('the page lists every route of /openapi.json', async (t) => {
   await page.goto(`${worker.url}/docs`);
   assert.equal(page.url(), `${worker.url}/docs/`);
   await page.locator('.opblock').first().waitFor();
-  await page.screenshot({ path: join(shots, 'docs-top.png') });
+  await page.screenshot({ path: join(ARTIFACTS, 'docs-top.png') });
 
   const spec = (await worker.request('/openapi.json')).body;
   const expected = Object.entries(spec.paths).flatMap(([path, item]) =>
@@ -91,7 +87,7 @@ test('the page lists every route of /openapi.json', async (t) => {
   // "Try it out" calls this server, whatever the document lists as its usual address.
   assert.equal(await page.locator('.servers select').inputValue(), worker.url);
   await page.locator('.scheme-container').scrollIntoViewIfNeeded();
-  await page.screenshot({ path: join(shots, 'docs-operations.png') });
+  await page.screenshot({ path: join(ARTIFACTS, 'docs-operations.png') });
   t.diagnostic(`${expected.length} operations shown`);
 });
 
@@ -130,10 +126,10 @@ test('sign in, authorize and create a patient, all from the page', async (t) => 
   assert.equal(stored.body.name, example.name);
 
   await create.block.locator('.live-responses-table').scrollIntoViewIfNeeded();
-  const screenshot = join(shots, 'docs-after-call.png');
+  const screenshot = join(ARTIFACTS, 'docs-after-call.png');
   await page.screenshot({ path: screenshot });
   t.diagnostic(`screenshot: ${screenshot}`);
-  t.diagnostic(`and before it: ${join(shots, 'docs-top.png')}, ${join(shots, 'docs-operations.png')}`);
+  t.diagnostic(`and before it: ${join(ARTIFACTS, 'docs-top.png')}, ${join(ARTIFACTS, 'docs-operations.png')}`);
 
   assert.deepEqual(offsite, [], 'the page only talks to the worker');
   assert.deepEqual(pageErrors, [], 'no script errors or CSP violations');

@@ -1,16 +1,17 @@
 // Headless Chromium for the page tests (/docs, /insights): Debian's `chromium` package (installed by
 // scripts/setup.sh) driven by playwright-core, and tabs that may only reach the server under test.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { ROOT } from './worker.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
-/** Where the page tests keep their screenshots for a person to look at. */
+/** Where the page tests keep their screenshots for a person to look at (made by launchBrowser). */
 export const ARTIFACTS = process.env.PANDA_TEST_ARTIFACTS || join(ROOT, 'build', 'test-artifacts');
 
-/** Starts the browser, or says how to install it. */
+/** Starts the browser, or says how to install it; makes ARTIFACTS for the screenshots. */
 export async function launchBrowser() {
+  mkdirSync(ARTIFACTS, { recursive: true });
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `Chromium is missing at ${CHROMIUM}, and the browser tests need it. Install it with ` +
